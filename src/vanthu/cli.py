@@ -13,6 +13,10 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0
     command, rest = args[0], args[1:]
+    if command == "demo":
+        # Demo mode: passwords are printed and two-factor may be off; it says so when it starts.
+        os.environ.setdefault("VANTHU_DEMO", "1")
+        os.environ.setdefault("VANTHU_TWO_FACTOR_REQUIRED", "0")
     if command == "manage":
         from django.core.management import execute_from_command_line
 
