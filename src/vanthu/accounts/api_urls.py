@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from vanthu.accounts import api
+
+urlpatterns = [
+    path("auth/token/", api.TokenApi.as_view(), name="api-auth-token"),
+]

@@ -7,6 +7,8 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 
 from vanthu.accounts.tokens import api_token_authenticate
+from vanthu.accounts.two_factor import session_is_verified
+from vanthu.accounts.two_factor import two_factor_required
 from vanthu.core import clock
 from vanthu.core.errors import NotAuthenticatedError
 
@@ -30,3 +32,17 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """The browser session counts for the API only once two-factor sign-in is done where the
+    person's roles require it (TwoFactorRequiredMiddleware leaves /api/ to the API)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = result[0]
+        if not session_is_verified(user) and two_factor_required(user, clock.now()):
+            return None
+        return result

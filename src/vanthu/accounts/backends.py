@@ -12,7 +12,7 @@ from vanthu.org.models import Person
 class UsernameOrEmailBackend(ModelBackend):
     """Sign in with the username or the e-mail address (case-insensitive)."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> Person | None:
         if not username or password is None:

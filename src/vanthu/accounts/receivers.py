@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 
+from vanthu.accounts import events
 from vanthu.accounts.tokens import primary_agency_id
 from vanthu.audit import services as audit
 from vanthu.core import clock
@@ -24,8 +25,14 @@ def _address(request: Any) -> str | None:
 @receiver(user_logged_in)
 def on_logged_in(sender: Any, request: Any, user: Person, **kwargs: Any) -> None:
     with transaction.atomic():
-        audit.record(action="accounts.login.succeeded", actor=user, agency=primary_agency_id(user), target=user,
-                     now=clock.now(), client_address=_address(request))
+        audit.record(
+            action=events.LOGIN_SUCCEEDED,
+            actor=user,
+            agency=primary_agency_id(user),
+            target=user,
+            now=clock.now(),
+            client_address=_address(request),
+        )
 
 
 @receiver(user_logged_out)
@@ -33,16 +40,31 @@ def on_logged_out(sender: Any, request: Any, user: Person | None, **kwargs: Any)
     if user is None:
         return
     with transaction.atomic():
-        audit.record(action="accounts.logout", actor=user, agency=primary_agency_id(user), target=user,
-                     now=clock.now(), client_address=_address(request))
+        audit.record(
+            action=events.LOGOUT,
+            actor=user,
+            agency=primary_agency_id(user),
+            target=user,
+            now=clock.now(),
+            client_address=_address(request),
+        )
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    login = str(credentials.get("username", ""))[:150]
-    person = Person.objects.filter(Q(username__iexact=login) | (Q(email__iexact=login) & ~Q(email=""))).first() if login else None
+    login = str(credentials.get("username", "")).replace("\x00", "")[:150]
+    person = (
+        Person.objects.filter(Q(username__iexact=login) | (Q(email__iexact=login) & ~Q(email=""))).first()
+        if login
+        else None
+    )
     with transaction.atomic():
         audit.record(
-            action="accounts.login.failed", actor=None, agency=primary_agency_id(person) if person else None,
-            target=person, now=clock.now(), data={"username": login}, client_address=_address(request),
+            action=events.LOGIN_FAILED,
+            actor=None,
+            agency=primary_agency_id(person) if person else None,
+            target=person,
+            now=clock.now(),
+            data={"username": login},
+            client_address=_address(request),
         )

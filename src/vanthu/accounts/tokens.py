@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from vanthu.accounts import events
 from vanthu.accounts.models import ApiToken
 from vanthu.audit import services as audit
 from vanthu.core.errors import NotAuthenticatedError
@@ -22,18 +24,30 @@ def _hash(token: str) -> str:
 
 
 def primary_agency_id(person: Person) -> int | None:
-    return person.roles.order_by("valid_to", "id").values_list("agency_id", flat=True).first()
+    """The agency whose audit chain records the person's own account events: an open-ended role
+    first, then the one that ended last (the same answer on SQLite and PostgreSQL)."""
+    return person.roles.order_by(F("valid_to").desc(nulls_first=True), "id").values_list("agency_id", flat=True).first()
 
 
 @transaction.atomic
 def api_token_issue(*, person: Person, now: datetime, name: str = "") -> tuple[ApiToken, str]:
     raw = "vt_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        person=person, key_hash=_hash(raw), prefix=raw[:10], name=name[:100], created_at=now,
+        person=person,
+        key_hash=_hash(raw),
+        prefix=raw[:10],
+        name=name[:100],
+        created_at=now,
         expires_at=now + timedelta(hours=settings.VANTHU_API_TOKEN_HOURS),
     )
-    audit.record(action="accounts.token.issued", actor=person, agency=primary_agency_id(person), target=token, now=now,
-                 data={"expires_at": token.expires_at.isoformat()})
+    audit.record(
+        action=events.TOKEN_ISSUED,
+        actor=person,
+        agency=primary_agency_id(person),
+        target=token,
+        now=now,
+        data={"expires_at": token.expires_at.isoformat()},
+    )
     return token, raw
 
 
@@ -60,5 +74,5 @@ def api_token_revoke(*, token: ApiToken, actor: Person, now: datetime) -> ApiTok
     if token.revoked_at is None:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
-        audit.record(action="accounts.token.revoked", actor=actor, agency=primary_agency_id(actor), target=token, now=now)
+        audit.record(action=events.TOKEN_REVOKED, actor=actor, agency=primary_agency_id(actor), target=token, now=now)
     return token

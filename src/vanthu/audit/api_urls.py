@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Routes of the audit API, included under /api/v1/ by vanthu.config.api."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import path
+
+from vanthu.audit import api
+
+urlpatterns = [
+    path("audit/", api.AuditEventListApi.as_view(), name="api-audit-list"),
+    path("audit/<int:pk>/", api.AuditEventDetailApi.as_view(), name="api-audit-detail"),
+]

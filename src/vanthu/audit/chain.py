@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from datetime import UTC
 from datetime import datetime
 from typing import Any
 
 
-def canonical(
+def canonical(  # noqa: PLR0913 - one argument per field of the hashed content
     *,
     chain: str,
     seq: int,
@@ -35,10 +36,31 @@ def canonical(
         "target_type": target_type,
         "target_id": target_id,
         "target_label": target_label,
-        "data": data,
-        "client_address": client_address,
+        "data": _stable_numbers(data),
+        "client_address": normal_address(client_address),
     }
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def normal_address(address: str | None) -> str | None:
+    """One spelling per address: databases give IPv6 addresses back in their own form."""
+    if not address:
+        return None
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _stable_numbers(value: Any) -> Any:
+    """Whole floats as integers: PostgreSQL's jsonb gives 1e20 back as 100000000000000000000."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _stable_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_stable_numbers(item) for item in value]
+    return value
 
 
 def link_hash(prev_hash: str, content: bytes) -> str:

@@ -34,13 +34,23 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
     occurred_at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True, default="")
     agency = models.ForeignKey(
-        "org.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        "org.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=96)
     target_type = models.CharField(_("target type"), max_length=64, blank=True, default="")

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from vanthu.audit.chain import canonical
 from vanthu.audit.chain import link_hash
+from vanthu.audit.chain import normal_address
 from vanthu.audit.context import client_address as current_client_address
 from vanthu.audit.models import GLOBAL_CHAIN
 from vanthu.audit.models import AuditChainHead
@@ -53,7 +54,7 @@ def record(
     agency_id = getattr(agency, "pk", agency)
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_name = (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor_id else ""
-    address = client_address if client_address is not None else current_client_address.get()
+    address = normal_address(client_address if client_address is not None else current_client_address.get())
     chain = chain_for(agency_id)
     head = _lock_head(chain)
     event = AuditEvent(

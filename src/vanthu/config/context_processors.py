@@ -7,8 +7,9 @@ from django.http import HttpRequest
 
 
 def vanthu(request: HttpRequest) -> dict[str, Any]:
-    from vanthu.notify.selectors import notification_unread_count_for
     from vanthu.config.navigation import navigation_for
+    from vanthu.config.navigation import user_menu_for
+    from vanthu.notify.selectors import notification_unread_count_for
 
     user = getattr(request, "user", None)
     context: dict[str, Any] = {
@@ -18,4 +19,5 @@ def vanthu(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         context["unread_notifications"] = notification_unread_count_for(person=user)
         context["navigation"] = navigation_for(person=user)
+        context["user_menu"] = user_menu_for(person=user)
     return context

@@ -94,8 +94,7 @@ def sqlite_database(path: Path) -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                " PRAGMA busy_timeout=20000;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
             ),
         },
     }
@@ -111,11 +110,17 @@ def storage_from_url(url: str) -> StorageLocation:
     """``file:///srv/vanthu/blobs`` or ``s3://bucket/prefix?endpoint_url=…&region=…``."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
+        if parsed.netloc not in {"", "localhost"}:
+            raise ImproperlyConfigured(
+                f"VANTHU_STORAGE_URL {url!r} names a host; write a folder as file:///absolute/path"
+            )
         return StorageLocation(
             backend="django.core.files.storage.FileSystemStorage",
             options={"location": unquote(parsed.path), "file_permissions_mode": 0o640},
         )
     if parsed.scheme == "s3":
+        if not parsed.hostname:
+            raise ImproperlyConfigured(f"VANTHU_STORAGE_URL {url!r} names no bucket (s3://bucket/prefix)")
         query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         options: dict[str, object] = {
             "bucket_name": parsed.hostname,

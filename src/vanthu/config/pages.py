@@ -1,6 +1,13 @@
-"""Pages that belong to no single app: the home page "Việc của tôi", the PWA manifest."""
+"""Pages that belong to no single app: the home page "Việc của tôi", the PWA manifest.
+
+The view stays thin: ``home_presenter`` gathers plain data from the apps' selectors; later apps
+add their own cards (their inbox counts, deadlines) to it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
@@ -11,16 +18,96 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from vanthu.core import clock
+from vanthu.notify import selectors as notify_selectors
 from vanthu.org import selectors as org_selectors
+from vanthu.org.models import Role
+
+HOME_NOTIFICATIONS = 5
+
+
+@dataclass(frozen=True)
+class RoleLine:
+    agency_id: int
+    agency_name: str
+    agency_abbreviation: str
+    unit_name: str
+    role: str
+    role_label: str
+    position: str
+    may_delegate: bool
+
+
+@dataclass(frozen=True)
+class DelegationLine:
+    pk: int
+    other_person_id: int
+    other_person_name: str
+    agency_id: int
+    agency_name: str
+    unit_name: str
+    role_label: str
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class NotificationLine:
+    pk: int
+    title: str
+    url: str
+    created_at: datetime
+
+
+def home_presenter(*, person: Any, now: datetime) -> dict[str, Any]:
+    assignments = list(org_selectors.roles_of(person=person, now=now))
+    received = list(org_selectors.delegations_received(person=person, now=now))
+    grants = org_selectors.effective_grants(person=person, now=now)
+    roles = [
+        RoleLine(
+            agency_id=a.agency_id,
+            agency_name=a.agency.name,
+            agency_abbreviation=a.agency.abbreviation,
+            unit_name=a.unit.name if a.unit else "",
+            role=a.role,
+            role_label=a.get_role_display(),
+            position=a.position.name if a.position else "",
+            may_delegate=a.agency.valid_to is None,
+        )
+        for a in assignments
+    ]
+    delegations = [
+        DelegationLine(
+            pk=d.pk,
+            other_person_id=d.delegator_id,
+            other_person_name=d.delegator.full_name,
+            agency_id=d.agency_id,
+            agency_name=d.agency.name,
+            unit_name=d.unit.name if d.unit else "",
+            role_label=d.get_role_display(),
+            starts_at=d.starts_at,
+            ends_at=d.ends_at,
+            reason=d.reason,
+        )
+        for d in received
+    ]
+    notifications = [
+        NotificationLine(pk=n.pk, title=n.title, url=n.url, created_at=n.created_at)
+        for n in notify_selectors.notification_list_for(person=person, unread_only=True)[:HOME_NOTIFICATIONS]
+    ]
+    role_codes = {grant.role for grant in grants}
+    return {
+        "roles": roles,
+        "delegations": delegations,
+        "notifications": notifications,
+        "may_view_audit": bool(role_codes & {Role.ADMIN, Role.INSPECTOR}) or person.is_superuser,
+        "is_empty": not roles and not delegations and not notifications,
+    }
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    now = clock.now()
-    context = {
-        "roles": list(org_selectors.roles_of(person=request.user, now=now)),
-        "delegations": list(org_selectors.delegations_received(person=request.user, now=now)),
-    }
+    context = home_presenter(person=request.user, now=clock.now())
     return render(request, "home.html", context)
 
 

@@ -25,3 +25,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "vanthu.config.error_handlers.bad_request"
+handler403 = "vanthu.config.error_handlers.permission_denied"
+handler404 = "vanthu.config.error_handlers.not_found"
+handler500 = "vanthu.config.error_handlers.server_error"

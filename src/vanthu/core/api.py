@@ -14,6 +14,7 @@ from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from vanthu.core.api_schema import ErrorSerializer  # noqa: F401 - the error shape's component, re-exported
 from vanthu.core.errors import DomainError
 
 

@@ -3,6 +3,7 @@ and verified against its hash whenever it is read back."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import tempfile
 from collections.abc import Iterable
@@ -60,7 +61,8 @@ def sniff_content_type(head: bytes, zip_names: Iterable[str] = ()) -> str:
     if stripped.startswith(b"<?xml") or stripped.startswith(b"<"):
         return "application/xml"
     try:
-        head.decode("utf-8")
+        # The head may end in the middle of a multi-byte letter (Vietnamese text often does).
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return "application/octet-stream"
     return "text/plain"
@@ -113,10 +115,14 @@ def blob_store(
         existing = Blob.objects.filter(sha256=sha256).first()
         storage = blob_storage()
         path = blob_path(sha256)
-        if existing is not None and storage.exists(path):
+        intact = storage.exists(path) and blob_verify(sha256=sha256)
+        if existing is not None and intact:
             return existing
-        spool.seek(0)
-        if not storage.exists(path):
+        if not intact:
+            # Missing or damaged on disk: (re)write it from the bytes just received.
+            if storage.exists(path):
+                storage.delete(path)
+            spool.seek(0)
             storage.save(path, File(spool, name=sha256))
         blob, _created = Blob.objects.get_or_create(
             sha256=sha256, defaults={"size": size, "content_type": content_type, "created_at": now}
@@ -137,7 +143,7 @@ def blob_read(*, sha256: str) -> bytes:
     if not storage.exists(path):
         raise NotFoundError(_("The stored file is missing."), details={"sha256": sha256})
     with storage.open(path, "rb") as handle:
-        data = handle.read()
+        data: bytes = handle.read()
     if hashlib.sha256(data).hexdigest() != sha256:
         raise IntegrityCheckError(details={"sha256": sha256})
     return data

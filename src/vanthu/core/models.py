@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +57,14 @@ class Blob(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+def fields_too_long(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A message for each value longer than its column allows (SQLite would store it; PostgreSQL
+    would fail with a server error), so services refuse it as bad input instead."""
+    errors: dict[str, Any] = {}
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if limit is not None and value is not None and len(str(value)) > limit:
+            errors[name] = _("At most %(limit)d characters.") % {"limit": limit}
+    return errors

@@ -1,5 +1,7 @@
-"""Working-day calendar: Saturdays, Sundays and Vietnamese public holidays are days off,
-corrected by administrators' overrides (extra days off, make-up working Saturdays).
+"""Working-day calendar: Saturdays, Sundays and Vietnamese public holidays are days off, except
+the make-up working Saturdays the Government announces with a swapped day off (both come from
+the ``holidays`` package), corrected by administrators' overrides (extra days off, make-up
+working Saturdays).
 
 ``WorkingCalendar`` is pure: it is built from overrides that the caller loads
 (``calendar_load()``), so it can be tested and reused without the database."""
@@ -25,6 +27,13 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
+@lru_cache(maxsize=64)
+def _weekend_workdays(year: int) -> frozenset[date]:
+    """Saturdays worked in exchange for a day off elsewhere (e.g. 22 August 2026 for 31 August)."""
+    calendar = holidays.country_holidays("VN", years=year)
+    return frozenset(day for day in getattr(calendar, "weekend_workdays", ()) if day.year == year)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     overrides: Mapping[date, str] = field(default_factory=dict)
@@ -36,7 +45,7 @@ class WorkingCalendar:
         if override == DAY_OFF:
             return False
         if day.weekday() >= 5:
-            return False
+            return day in _weekend_workdays(day.year)
         return day not in _public_holidays(day.year)
 
     def holiday_name(self, day: date) -> str | None:

@@ -11,12 +11,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from vanthu.notify.models import Notification
+from vanthu.notify.selectors import Recipient
 from vanthu.notify.sms import sms_gateway
 
 
 def notification_send(
     *,
-    recipients: Iterable[object],
+    recipients: Iterable[Recipient],
     title: str,
     now: datetime,
     body: str = "",
@@ -28,7 +29,7 @@ def notification_send(
     people = list(recipients)
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient_id=getattr(person, "pk"), title=title[:255], body=body, url=url, kind=kind, created_at=now)
+            Notification(recipient_id=person.pk, title=title[:255], body=body, url=url, kind=kind, created_at=now)
             for person in people
         ]
     )
@@ -41,6 +42,7 @@ def notification_send(
     if sms:
         phones = [getattr(person, "phone", "") for person in people if getattr(person, "phone", "")]
         if phones:
+
             def _send_sms() -> None:
                 gateway = sms_gateway()
                 for phone in phones:
@@ -50,9 +52,9 @@ def notification_send(
     return notifications
 
 
-def notification_mark_read(*, person: object, now: datetime, notification_id: int | None = None) -> int:
+def notification_mark_read(*, person: Recipient, now: datetime, notification_id: int | None = None) -> int:
     """Mark one notification (or all of the person's) as read; returns how many changed."""
-    unread = Notification.objects.filter(recipient_id=getattr(person, "pk"), read_at__isnull=True)
+    unread = Notification.objects.filter(recipient_id=person.pk, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=now)

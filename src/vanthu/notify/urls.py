@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vanthu.notify import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("dropdown/", views.notification_dropdown, name="dropdown"),
+    path("read/", views.notification_mark_read, name="mark_read"),
+]

@@ -34,7 +34,8 @@ class AgencyCode:
 
 
 def parse_qcvn102(code: str) -> AgencyCode | None:
-    match = QCVN102_PATTERN.match(code)
+    # fullmatch: "$" alone accepts a trailing newline; isascii: "\d" alone accepts any script's digits.
+    match = QCVN102_PATTERN.fullmatch(code) if code.isascii() else None
     if match is None:
         return None
     parsed = AgencyCode(match["l1"], match["l2"], match["l3"], match["l4"])

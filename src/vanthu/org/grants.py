@@ -5,6 +5,9 @@ grants into predicates and querysets so both shapes come from the same code."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,15 +29,44 @@ class Grant:
 
 def _active_assignments(person_ids: list[int], now: datetime) -> list[RoleAssignment]:
     return list(
-        RoleAssignment.objects.filter(person_id__in=person_ids, valid_from__lte=now)
+        RoleAssignment.objects.filter(person_id__in=person_ids, person__is_active=True, valid_from__lte=now)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
         .only("person_id", "agency_id", "unit_id", "role")
     )
 
 
+# Within one request the grants of a person are read once (the request is one moment);
+# services that change roles or delegations clear the cache.
+_request_cache: ContextVar[dict[int, frozenset[Grant]] | None] = ContextVar("vanthu_grants_cache", default=None)
+
+
+@contextmanager
+def grants_cached() -> Iterator[None]:
+    token = _request_cache.set({})
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
+
+
+def grants_changed() -> None:
+    cache = _request_cache.get()
+    if cache is not None:
+        cache.clear()
+
+
 def grants_for(person: Person, now: datetime) -> frozenset[Grant]:
     if not person.is_authenticated or not person.is_active:
         return frozenset()
+    cache = _request_cache.get()
+    if cache is not None:
+        if person.pk not in cache:
+            cache[person.pk] = _grants_at(person, now)
+        return cache[person.pk]
+    return _grants_at(person, now)
+
+
+def _grants_at(person: Person, now: datetime) -> frozenset[Grant]:
     grants = {Grant(a.agency_id, a.unit_id, a.role) for a in _active_assignments([person.pk], now)}
     delegations = list(
         Delegation.objects.filter(
@@ -55,9 +87,7 @@ def grants_for(person: Person, now: datetime) -> frozenset[Grant]:
 def agency_ids_with_predecessors(agency_ids: set[int]) -> set[int]:
     """The agencies and, transitively, every agency merged into them."""
     covered = set(agency_ids)
-    successors = dict(
-        Agency.objects.filter(successor__isnull=False).values_list("id", "successor_id")
-    )
+    successors = dict(Agency.objects.filter(successor__isnull=False).values_list("id", "successor_id"))
     changed = True
     while changed:
         changed = False

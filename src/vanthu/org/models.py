@@ -37,9 +37,7 @@ class Role(models.TextChoices):
     ADMIN = "ADMIN", _("Administrator")
 
 
-qcvn102_validator = RegexValidator(
-    QCVN102_PATTERN, _("The agency code must look like 000.00.00.H56 (QCVN 102:2016).")
-)
+qcvn102_validator = RegexValidator(QCVN102_PATTERN, _("The agency code must look like 000.00.00.H56 (QCVN 102:2016)."))
 
 
 class Agency(TimeStampedModel):
@@ -51,20 +49,26 @@ class Agency(TimeStampedModel):
     abbreviation = models.CharField(_("abbreviation"), max_length=32)
     kind = models.CharField(_("kind"), max_length=24, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # "/1/4/17/": ids from the root down to this agency, for subtree queries in SQL.
     path = models.CharField(max_length=512, editable=False, db_index=True, default="")
-    code_qcvn102 = models.CharField(
-        _("QCVN 102 code"), max_length=13, unique=True, validators=[qcvn102_validator]
-    )
+    code_qcvn102 = models.CharField(_("QCVN 102 code"), max_length=13, unique=True, validators=[qcvn102_validator])
     code_qd20 = models.CharField(_("QĐ 20/2020 code"), max_length=32, blank=True, default="")
     place_name = models.CharField(_("place name used in dates"), max_length=64)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("successor"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="predecessors",
     )
 
@@ -73,11 +77,10 @@ class Agency(TimeStampedModel):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         constraints = [
+            models.UniqueConstraint(fields=["parent", "abbreviation"], name="agency_abbreviation_unique_under_parent"),
             models.UniqueConstraint(
-                fields=["parent", "abbreviation"], name="agency_abbreviation_unique_under_parent"
-            ),
-            models.UniqueConstraint(
-                fields=["abbreviation"], condition=models.Q(parent__isnull=True),
+                fields=["abbreviation"],
+                condition=models.Q(parent__isnull=True),
                 name="agency_abbreviation_unique_at_root",
             ),
             models.CheckConstraint(condition=models.Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
@@ -85,9 +88,7 @@ class Agency(TimeStampedModel):
                 condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
                 name="agency_validity_ordered",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(successor=models.F("id")), name="agency_not_its_own_successor"
-            ),
+            models.CheckConstraint(condition=~models.Q(successor=models.F("id")), name="agency_not_its_own_successor"),
         ]
 
     def __str__(self) -> str:
@@ -150,7 +151,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: staff of an agency (their roles say where and what)."""
 
     username = models.CharField(
-        _("username"), max_length=150, unique=True,
+        _("username"),
+        max_length=150,
+        unique=True,
         validators=[RegexValidator(r"^[a-zA-Z0-9_.@+-]+$", _("Letters without accents, digits and . _ @ + - only."))],
     )
     email = models.EmailField(_("e-mail"), blank=True, default="")
@@ -173,9 +176,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(Lower("username"), name="person_username_unique_ci"),
-            models.UniqueConstraint(
-                Lower("email"), condition=~models.Q(email=""), name="person_email_unique_ci"
-            ),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="person_email_unique_ci"),
         ]
 
     def __str__(self) -> str:
@@ -198,14 +199,14 @@ class RoleAssignment(TimeStampedModel):
     """A person holds a role in an agency (and optionally a unit) for a period."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles")
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="role_assignments")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
     )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
-    position = models.ForeignKey(
-        Position, verbose_name=_("position"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    position = models.ForeignKey(Position, verbose_name=_("position"), null=True, blank=True, on_delete=models.PROTECT)
     valid_from = models.DateTimeField(_("valid from"))
     valid_to = models.DateTimeField(_("valid to"), null=True, blank=True)
 
@@ -220,7 +221,8 @@ class RoleAssignment(TimeStampedModel):
                 name="role_assignment_validity_ordered",
             ),
             models.UniqueConstraint(
-                fields=["person", "agency", "unit", "role"], condition=models.Q(valid_to__isnull=True),
+                fields=["person", "agency", "unit", "role"],
+                condition=models.Q(valid_to__isnull=True),
                 name="role_assignment_one_open_per_role",
             ),
         ]
@@ -252,7 +254,9 @@ class Delegation(TimeStampedModel):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="delegation_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="delegation_ends_after_start"
+            ),
             models.CheckConstraint(condition=~models.Q(delegator=models.F("delegate")), name="delegation_not_to_self"),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="delegation_role_valid"),
         ]

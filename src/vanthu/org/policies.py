@@ -30,12 +30,12 @@ from vanthu.org.models import Role
 from vanthu.org.models import RoleAssignment
 
 
-def require(allowed: bool, message: str | None = None) -> None:
+def require(allowed: bool, message: str | None = None) -> None:  # noqa: FBT001 - require(can_…(…)) reads as a sentence
     if not allowed:
         raise PermissionDeniedError(message)
 
 
-def require_visible(visible: bool) -> None:
+def require_visible(visible: bool) -> None:  # noqa: FBT001 - as require()
     if not visible:
         raise NotFoundError()
 
@@ -82,18 +82,15 @@ def _people_agency_ids(person: Person, now: datetime) -> set[int] | None:
     if is_superuser(person):
         return None
     grants = grants_for(person, now)
-    return (
-        member_agency_ids(grants)
-        | scope_agency_ids(grants, Role.ADMIN)
-        | scope_agency_ids(grants, Role.INSPECTOR)
-    )
+    return member_agency_ids(grants) | scope_agency_ids(grants, Role.ADMIN) | scope_agency_ids(grants, Role.INSPECTOR)
 
 
 def people_visible_to(person: Person, now: datetime) -> QuerySet[Person]:
     agency_ids = _people_agency_ids(person, now)
     if agency_ids is None:
         return Person.objects.all()
-    if not person.is_authenticated:
+    is_authenticated: bool = person.is_authenticated  # an AnonymousUser may ask too
+    if not is_authenticated:
         return Person.objects.none()
     in_agencies = RoleAssignment.objects.filter(person=OuterRef("pk"), agency_id__in=agency_ids)
     return Person.objects.filter(Q(pk=person.pk) | Q(Exists(in_agencies)))
@@ -132,3 +129,10 @@ def can_delegate(actor: Person, *, delegator: Person, agency: Agency, role: str,
 
 def require_manage_agency(actor: Person, agency: Agency, now: datetime) -> None:
     require(can_manage_agency(actor, agency, now), _("Only an administrator of this agency may do this."))
+
+
+def can_view_units_of(person: Person, agency: Agency, now: datetime) -> bool:
+    """An agency's units are seen by those who see its people: its members (merged
+    predecessors included), ADMINs and INSPECTORs whose scope covers it, superusers."""
+    agency_ids = _people_agency_ids(person, now)
+    return agency_ids is None or agency.pk in agency_ids

@@ -17,6 +17,7 @@ from vanthu.org.models import Agency
 from vanthu.org.models import Delegation
 from vanthu.org.models import Person
 from vanthu.org.models import RoleAssignment
+from vanthu.org.models import Unit
 
 
 def agency_list_for(
@@ -54,15 +55,24 @@ def agency_get_for(*, person: Person, pk: int, now: datetime) -> Agency:
 
 
 def agency_current(agency: Agency) -> Agency:
-    """Follow successor links to the agency that carries the work today."""
-    seen = {agency.pk}
-    while agency.successor_id is not None and agency.successor_id not in seen:
-        seen.add(agency.successor_id)
-        agency = Agency.objects.get(pk=agency.successor_id)
-    return agency
+    """Follow successor links to the agency that carries the work today.
+
+    The links are read from the database, not from ``agency``: an instance loaded before a merge
+    still says it has no successor."""
+    current_id = agency.pk
+    seen = {current_id}
+    while True:
+        successor_id = Agency.objects.filter(pk=current_id).values_list("successor_id", flat=True).first()
+        if successor_id is None or successor_id in seen:
+            break
+        seen.add(successor_id)
+        current_id = successor_id
+    return agency if current_id == agency.pk else Agency.objects.get(pk=current_id)
 
 
-def person_list_for(*, viewer: Person, now: datetime, query: str = "", agency_id: int | None = None) -> QuerySet[Person]:
+def person_list_for(
+    *, viewer: Person, now: datetime, query: str = "", agency_id: int | None = None
+) -> QuerySet[Person]:
     people = policies.people_visible_to(viewer, now).filter(is_active=True)
     if query:
         folded = fold(query)
@@ -101,3 +111,32 @@ def effective_grants(*, person: Person, now: datetime) -> frozenset[Grant]:
 
 def has_role(*, person: Person, role: str, now: datetime) -> bool:
     return any(grant.role == role for grant in grants_for(person, now))
+
+
+def roles_current(*, now: datetime) -> QuerySet[RoleAssignment]:
+    """Role assignments in force at ``now`` (for prefetching onto people)."""
+    return (
+        RoleAssignment.objects.filter(valid_from__lte=now)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+        .select_related("agency", "unit", "position")
+        .order_by("agency__path", "role", "id")
+    )
+
+
+def unit_list_for(*, person: Person, agency: Agency, now: datetime) -> QuerySet[Unit]:
+    """The agency's units, or NotFoundError for a person who may not see them."""
+    if not policies.can_view_units_of(person, agency, now):
+        raise NotFoundError()
+    return Unit.objects.filter(agency=agency).order_by("-is_active", "name", "id")
+
+
+def units_by_id(ids: set[int]) -> dict[int, Unit]:
+    return Unit.objects.in_bulk(ids)
+
+
+def agencies_by_id(ids: set[int]) -> dict[int, Agency]:
+    return Agency.objects.in_bulk(ids)
+
+
+def people_by_id(ids: set[int]) -> dict[int, Person]:
+    return Person.objects.in_bulk(ids)

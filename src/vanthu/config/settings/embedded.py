@@ -37,8 +37,8 @@ STORAGES = {
 
 HUEY = SqliteHuey(name="vanthu", filename=str(DATA_DIR / "huey.sqlite3"))
 
-# Demo mode may switch two-factor off; `vanthu demo` says so loudly when it starts.
-VANTHU_TWO_FACTOR_REQUIRED = env.get_bool("VANTHU_TWO_FACTOR_REQUIRED", default=True)
+# Only demo mode may switch two-factor off; `vanthu demo` says so loudly when it starts.
 VANTHU_DEMO = env.get_bool("VANTHU_DEMO", default=False)
+VANTHU_TWO_FACTOR_REQUIRED = env.get_bool("VANTHU_TWO_FACTOR_REQUIRED", default=True) if VANTHU_DEMO else True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -25,6 +25,7 @@ STORAGES = {
     "blobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(_blob_dir)}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="vanthu-test-static-"))
 HUEY = MemoryHuey(name="vanthu-test", immediate=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; argon2 in real modes
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

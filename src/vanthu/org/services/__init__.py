@@ -18,9 +18,19 @@ from vanthu.org.services.units import unit_create
 from vanthu.org.services.units import unit_update
 
 __all__ = [
-    "agency_create", "agency_delete", "agency_merge", "agency_update",
-    "calendar_override_remove", "calendar_override_set",
-    "delegation_create", "delegation_revoke",
-    "person_create", "person_deactivate", "person_update", "role_assign", "role_end",
-    "unit_create", "unit_update",
+    "agency_create",
+    "agency_delete",
+    "agency_merge",
+    "agency_update",
+    "calendar_override_remove",
+    "calendar_override_set",
+    "delegation_create",
+    "delegation_revoke",
+    "person_create",
+    "person_deactivate",
+    "person_update",
+    "role_assign",
+    "role_end",
+    "unit_create",
+    "unit_update",
 ]

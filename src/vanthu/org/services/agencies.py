@@ -5,21 +5,24 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import ProtectedError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
 from vanthu.core.clock import vietnam_date
 from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
+from vanthu.core.models import fields_too_long
 from vanthu.org import policies
+from vanthu.org.grants import grants_changed
 from vanthu.org.codes import is_valid_qcvn102
 from vanthu.org.models import Agency
 from vanthu.org.models import AgencyKind
 from vanthu.org.models import Delegation
 from vanthu.org.models import Person
 from vanthu.org.models import RoleAssignment
+from vanthu.org.services.people import role_assignments_close
 from vanthu.org.signals import agency_merged
 
 EDITABLE_FIELDS = ("name", "abbreviation", "kind", "code_qcvn102", "code_qd20", "place_name", "valid_from")
@@ -41,6 +44,8 @@ def _validate(fields: dict[str, Any]) -> None:
         errors["kind"] = _("Unknown kind of agency.")
     if not str(fields.get("place_name", "")).strip():
         errors["place_name"] = _("The place name is required.")
+    lengths = {key: fields.get(key) for key in ("name", "abbreviation", "place_name", "code_qd20")}
+    errors = {**fields_too_long(Agency, lengths), **errors}
     if errors:
         raise ValidationError(_("Some data is not valid."), details={"fields": errors})
 
@@ -79,9 +84,7 @@ def _check_unique(agency: Agency) -> None:
 
 @transaction.atomic
 def agency_create(*, actor: Person, parent: Agency | None, now: datetime, **fields: Any) -> Agency:
-    policies.require(
-        policies.can_create_agency(actor, parent, now), _("You may not create an agency here.")
-    )
+    policies.require(policies.can_create_agency(actor, parent, now), _("You may not create an agency here."))
     fields.setdefault("valid_from", vietnam_date(now))
     if parent is not None:
         parent = Agency.objects.select_for_update().get(pk=parent.pk)
@@ -99,7 +102,11 @@ def agency_create(*, actor: Person, parent: Agency | None, now: datetime, **fiel
     agency.path = f"{parent.path if parent else '/'}{agency.pk}/"
     agency.save(update_fields=["path"])
     audit.record(
-        action="org.agency.created", actor=actor, agency=agency, target=agency, now=now,
+        action="org.agency.created",
+        actor=actor,
+        agency=agency,
+        target=agency,
+        now=now,
         data={"name": agency.name, "code": agency.code_qcvn102, "parent_id": parent.pk if parent else None},
     )
     return agency
@@ -122,15 +129,20 @@ def agency_update(
         setattr(agency, key, merged[key])
     agency.abbreviation = str(agency.abbreviation).strip()
     moved = False
+    old_parent_id = agency.parent_id
     if not isinstance(parent, str) and (parent.pk if parent else None) != agency.parent_id:
         if parent is not None and parent.pk in _descendant_ids(agency):
             raise ConflictError(
                 _("An agency cannot be placed under itself or one of its own sub-agencies."),
                 details={"field": "parent"},
             )
-        policies.require(
-            policies.can_create_agency(actor, parent, now), _("You may not move the agency there.")
-        )
+        policies.require(policies.can_create_agency(actor, parent, now), _("You may not move the agency there."))
+        if parent is not None:
+            parent = Agency.objects.select_for_update().get(pk=parent.pk)
+            if parent.valid_to is not None:
+                raise ConflictError(
+                    _("An agency that no longer exists cannot receive new agencies."), details={"field": "parent"}
+                )
         agency.parent = parent
         moved = True
     _check_unique(agency)
@@ -143,19 +155,23 @@ def agency_update(
         old_path = agency.path
         new_path = f"{agency.parent.path if agency.parent else '/'}{agency.pk}/"
         for descendant in Agency.objects.select_for_update().filter(path__startswith=old_path):
-            descendant.path = new_path + descendant.path[len(old_path):]
+            descendant.path = new_path + descendant.path[len(old_path) :]
             descendant.save(update_fields=["path"])
         agency.path = new_path
     after = {key: str(getattr(agency, key)) for key in EDITABLE_FIELDS}
-    changes = {key: [before[key], after[key]] for key in EDITABLE_FIELDS if before[key] != after[key]}
+    changes: dict[str, list[Any]] = {
+        key: [before[key], after[key]] for key in EDITABLE_FIELDS if before[key] != after[key]
+    }
     if moved:
-        changes["parent_id"] = [None, agency.parent_id]
+        changes["parent_id"] = [old_parent_id, agency.parent_id]
     audit.record(action="org.agency.updated", actor=actor, agency=agency, target=agency, now=now, data=changes)
     return agency
 
 
 @transaction.atomic
-def agency_merge(*, predecessor: Agency, successor: Agency, actor: Person, effective_date: date, now: datetime) -> Agency:
+def agency_merge(
+    *, predecessor: Agency, successor: Agency, actor: Person, effective_date: date, now: datetime
+) -> Agency:
     """The predecessor ceases on the day before ``effective_date``; future work goes to the
     successor, whose domain apps move their open work on ``agency_merged``."""
     locked = {a.pk: a for a in Agency.objects.select_for_update().filter(pk__in=[predecessor.pk, successor.pk])}
@@ -175,22 +191,31 @@ def agency_merge(*, predecessor: Agency, successor: Agency, actor: Person, effec
     last_day = date.fromordinal(effective_date.toordinal() - 1)
     if last_day < predecessor.valid_from:
         raise ValidationError(_("The merge date cannot be before the agency began."))
+    if effective_date < successor.valid_from:
+        raise ValidationError(_("The successor agency does not exist yet on the merge date."))
     predecessor.valid_to = last_day
     predecessor.successor = successor
     predecessor.save(update_fields=["valid_to", "successor", "updated_at"])
     # People's roles in the old body end; delegations inside it end with them.
-    ended_roles = RoleAssignment.objects.filter(agency=predecessor, valid_to__isnull=True).update(valid_to=now)
+    ended_roles = role_assignments_close(assignments=RoleAssignment.objects.filter(agency=predecessor), now=now)
     Delegation.objects.filter(agency=predecessor, ends_at__gt=now, revoked_at__isnull=True).update(revoked_at=now)
     data = {
-        "successor_id": successor.pk, "successor": successor.name,
-        "effective_date": effective_date.isoformat(), "roles_ended": ended_roles,
+        "successor_id": successor.pk,
+        "successor": successor.name,
+        "effective_date": effective_date.isoformat(),
+        "roles_ended": ended_roles,
     }
     audit.record(action="org.agency.merged", actor=actor, agency=predecessor, target=predecessor, now=now, data=data)
     audit.record(
-        action="org.agency.received_merge", actor=actor, agency=successor, target=successor, now=now,
+        action="org.agency.received_merge",
+        actor=actor,
+        agency=successor,
+        target=successor,
+        now=now,
         data={"predecessor_id": predecessor.pk, "predecessor": predecessor.name},
     )
     agency_merged.send(sender=Agency, predecessor=predecessor, successor=successor, actor=actor, now=now)
+    grants_changed()
     return predecessor
 
 
@@ -214,7 +239,11 @@ def agency_delete(*, agency: Agency, actor: Person, now: datetime) -> None:
         )
     # Its creation event stays in the chain; the deletion is recorded in the parent's chain.
     audit.record(
-        action="org.agency.deleted", actor=actor, agency=agency.parent, target=agency, now=now,
+        action="org.agency.deleted",
+        actor=actor,
+        agency=agency.parent,
+        target=agency,
+        now=now,
         data={"name": agency.name, "code": agency.code_qcvn102},
     )
     try:

@@ -38,8 +38,14 @@ def calendar_override_set(*, day_date: date, kind: str, reason: str, actor: Pers
     if CalendarOverride.objects.filter(day_date=day_date).exists():
         raise ConflictError(_("This day already has an override."))
     override = CalendarOverride.objects.create(day_date=day_date, kind=kind, reason=reason.strip())
-    audit.record(action="core.calendar.override_set", actor=actor, agency=None, target=override, now=now,
-                 data={"day_date": day_date.isoformat(), "kind": kind, "reason": reason})
+    audit.record(
+        action="core.calendar.override_set",
+        actor=actor,
+        agency=None,
+        target=override,
+        now=now,
+        data={"day_date": day_date.isoformat(), "kind": kind, "reason": reason},
+    )
     return override
 
 
@@ -49,6 +55,12 @@ def calendar_override_remove(*, day_date: date, actor: Person, now: datetime) ->
     override = CalendarOverride.objects.select_for_update().filter(day_date=day_date).first()
     if override is None:
         raise NotFoundError()
-    audit.record(action="core.calendar.override_removed", actor=actor, agency=None, target=override, now=now,
-                 data={"day_date": day_date.isoformat(), "kind": override.kind})
+    audit.record(
+        action="core.calendar.override_removed",
+        actor=actor,
+        agency=None,
+        target=override,
+        now=now,
+        data={"day_date": day_date.isoformat(), "kind": override.kind},
+    )
     override.delete()

@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
 from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
 from vanthu.org import policies
+from vanthu.org.grants import grants_changed
 from vanthu.org.models import Agency
 from vanthu.org.models import Delegation
 from vanthu.org.models import Person
@@ -49,26 +51,54 @@ def delegation_create(
         raise ValidationError(_("The delegation is not valid."), details={"fields": errors})
     if not delegate.is_active:
         raise ConflictError(_("The delegate's account is deactivated."))
+    # The delegator must hold the role for the whole period (a role may have a planned end).
     holds_role = RoleAssignment.objects.filter(
-        person=delegator, agency=agency, unit=unit, role=role, valid_from__lte=starts_at, valid_to__isnull=True
+        Q(valid_to__isnull=True) | Q(valid_to__gte=ends_at),
+        person=delegator,
+        agency=agency,
+        unit=unit,
+        role=role,
+        valid_from__lte=starts_at,
     ).exists()
     if not holds_role:
         raise ConflictError(_("The delegator does not hold this role in this agency."))
     overlapping = Delegation.objects.filter(
-        delegator=delegator, agency=agency, unit=unit, role=role, revoked_at__isnull=True,
-        starts_at__lt=ends_at, ends_at__gt=starts_at,
+        delegator=delegator,
+        agency=agency,
+        unit=unit,
+        role=role,
+        revoked_at__isnull=True,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
     )
     if overlapping.exists():
         raise ConflictError(_("This role is already delegated for part of this period."))
     delegation = Delegation.objects.create(
-        delegator=delegator, delegate=delegate, agency=agency, unit=unit, role=role,
-        starts_at=starts_at, ends_at=ends_at, reason=reason.strip(),
+        delegator=delegator,
+        delegate=delegate,
+        agency=agency,
+        unit=unit,
+        role=role,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason.strip(),
     )
     audit.record(
-        action="org.delegation.created", actor=actor, agency=agency, target=delegation, now=now,
-        data={"delegator_id": delegator.pk, "delegate_id": delegate.pk, "role": role,
-              "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "reason": reason},
+        action="org.delegation.created",
+        actor=actor,
+        agency=agency,
+        target=delegation,
+        now=now,
+        data={
+            "delegator_id": delegator.pk,
+            "delegate_id": delegate.pk,
+            "role": role,
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+            "reason": reason,
+        },
     )
+    grants_changed()
     return delegation
 
 
@@ -76,11 +106,14 @@ def delegation_create(
 def delegation_revoke(*, delegation: Delegation, actor: Person, now: datetime) -> Delegation:
     delegation = Delegation.objects.select_for_update().select_related("agency", "delegator").get(pk=delegation.pk)
     policies.require(
-        policies.can_delegate(actor, delegator=delegation.delegator, agency=delegation.agency, role=delegation.role, now=now),
+        policies.can_delegate(
+            actor, delegator=delegation.delegator, agency=delegation.agency, role=delegation.role, now=now
+        ),
     )
     if delegation.revoked_at is not None or delegation.ends_at <= now:
         raise ConflictError(_("This delegation has already ended."))
     delegation.revoked_at = now
     delegation.save(update_fields=["revoked_at", "updated_at"])
     audit.record(action="org.delegation.revoked", actor=actor, agency=delegation.agency, target=delegation, now=now)
+    grants_changed()
     return delegation

@@ -6,18 +6,33 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
 from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
+from vanthu.core.models import fields_too_long
 from vanthu.org import policies
+from vanthu.org.grants import grants_changed
 from vanthu.org.models import Agency
 from vanthu.org.models import Person
 from vanthu.org.models import Position
 from vanthu.org.models import Role
 from vanthu.org.models import RoleAssignment
 from vanthu.org.models import Unit
+
+
+def role_assignments_close(*, assignments: QuerySet[RoleAssignment], now: datetime) -> int:
+    """End every role of ``assignments`` still running at ``now``; one that has not started yet
+    is dropped (a role cannot end before it begins). Returns how many were closed.
+
+    A helper of services that audit the closing themselves (merge, deactivation)."""
+    running = assignments.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+    not_started, _details = running.filter(valid_from__gte=now).delete()
+    ended = running.filter(valid_from__lt=now).update(valid_to=now)
+    return ended + not_started
 
 
 def _primary_agency_id(person: Person) -> int | None:
@@ -38,7 +53,10 @@ def person_create(
     password: str | None = None,
 ) -> Person:
     """A new person is always created in an agency; give them roles with ``role_assign``."""
-    policies.require(policies.can_manage_people_of(actor, agency, now), _("Only an administrator of this agency may add people."))
+    policies.require(
+        policies.can_manage_people_of(actor, agency, now), _("Only an administrator of this agency may add people.")
+    )
+    username, email = username.strip(), email.strip()
     errors: dict[str, str] = {}
     if not full_name.strip():
         errors["full_name"] = _("The full name is required.")
@@ -50,14 +68,18 @@ def person_create(
     if errors:
         raise ValidationError(details={"fields": errors})
     if Person.objects.filter(username__iexact=username).exists():
-        raise ConflictError(_("The username %(username)s is taken.") % {"username": username}, details={"field": "username"})
+        raise ConflictError(
+            _("The username %(username)s is taken.") % {"username": username}, details={"field": "username"}
+        )
     if email and Person.objects.filter(email__iexact=email).exists():
         raise ConflictError(_("Another person already uses this e-mail address."), details={"field": "email"})
-    person = Person(username=username.strip(), full_name=full_name.strip(), email=email, phone=phone)
+    person = Person(username=username, full_name=full_name.strip(), email=email, phone=phone.strip())
     try:
         person.full_clean(exclude=["password"])
     except DjangoValidationError as error:
-        raise ValidationError(details={"fields": {k: [str(m) for m in v] for k, v in error.message_dict.items()}}) from error
+        raise ValidationError(
+            details={"fields": {k: [str(m) for m in v] for k, v in error.message_dict.items()}}
+        ) from error
     if password:
         try:
             validate_password(password, person)
@@ -67,34 +89,63 @@ def person_create(
     else:
         person.set_unusable_password()
     person.save()
-    audit.record(action="org.person.created", actor=actor, agency=agency, target=person, now=now,
-                 data={"username": person.username, "full_name": person.full_name})
+    audit.record(
+        action="org.person.created",
+        actor=actor,
+        agency=agency,
+        target=person,
+        now=now,
+        data={"username": person.username, "full_name": person.full_name},
+    )
     return person
 
 
 @transaction.atomic
 def person_update(
-    *, person: Person, actor: Person, now: datetime, full_name: str | None = None, email: str | None = None,
+    *,
+    person: Person,
+    actor: Person,
+    now: datetime,
+    full_name: str | None = None,
+    email: str | None = None,
     phone: str | None = None,
 ) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if actor.pk != person.pk:
         policies.require(policies.can_manage_person(actor, person, now))
     before = {"full_name": person.full_name, "email": person.email, "phone": person.phone}
+    errors: dict[str, str] = {}
     if full_name is not None:
-        if not full_name.strip():
-            raise ValidationError(details={"fields": {"full_name": _("The full name is required.")}})
-        person.full_name = full_name.strip()
+        full_name = full_name.strip()
+        if not full_name:
+            errors["full_name"] = _("The full name is required.")
+        person.full_name = full_name
     if email is not None:
-        if email and Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
-            raise ConflictError(_("Another person already uses this e-mail address."), details={"field": "email"})
+        email = email.strip()
+        if email:
+            try:
+                validate_email(email)
+            except DjangoValidationError:
+                errors["email"] = _("The e-mail address is not valid.")
         person.email = email
     if phone is not None:
-        person.phone = phone
+        person.phone = phone.strip()
+    lengths = {key: getattr(person, key) for key in ("full_name", "email", "phone")}
+    errors = {**fields_too_long(Person, lengths), **errors}
+    if errors:
+        raise ValidationError(details={"fields": errors})
+    if email and Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+        raise ConflictError(_("Another person already uses this e-mail address."), details={"field": "email"})
     person.save()
     after = {"full_name": person.full_name, "email": person.email, "phone": person.phone}
-    audit.record(action="org.person.updated", actor=actor, agency=_primary_agency_id(person), target=person, now=now,
-                 data={key: [before[key], after[key]] for key in before if before[key] != after[key]})
+    audit.record(
+        action="org.person.updated",
+        actor=actor,
+        agency=_primary_agency_id(person),
+        target=person,
+        now=now,
+        data={key: [before[key], after[key]] for key in before if before[key] != after[key]},
+    )
     return person
 
 
@@ -106,11 +157,20 @@ def person_deactivate(*, person: Person, actor: Person, now: datetime) -> Person
     policies.require(policies.can_manage_person(actor, person, now))
     if actor.pk == person.pk:
         raise ConflictError(_("You cannot deactivate your own account."))
+    if not person.is_active:
+        raise ConflictError(_("This account is already deactivated."))
     person.is_active = False
     person.save(update_fields=["is_active"])
-    ended = RoleAssignment.objects.filter(person=person, valid_to__isnull=True).update(valid_to=now)
-    audit.record(action="org.person.deactivated", actor=actor, agency=_primary_agency_id(person), target=person,
-                 now=now, data={"roles_ended": ended})
+    ended = role_assignments_close(assignments=RoleAssignment.objects.filter(person=person), now=now)
+    audit.record(
+        action="org.person.deactivated",
+        actor=actor,
+        agency=_primary_agency_id(person),
+        target=person,
+        now=now,
+        data={"roles_ended": ended},
+    )
+    grants_changed()
     return person
 
 
@@ -138,16 +198,21 @@ def role_assign(
         raise ValidationError(_("A unit leader must be given a unit."))
     if not person.is_active:
         raise ConflictError(_("This account is deactivated."))
-    existing = RoleAssignment.objects.filter(
-        person=person, agency=agency, unit=unit, role=role, valid_to__isnull=True
-    )
+    existing = RoleAssignment.objects.filter(person=person, agency=agency, unit=unit, role=role, valid_to__isnull=True)
     if existing.exists():
         raise ConflictError(_("This person already holds this role here."))
     assignment = RoleAssignment.objects.create(
         person=person, agency=agency, unit=unit, role=role, position=position, valid_from=valid_from or now
     )
-    audit.record(action="org.role.assigned", actor=actor, agency=agency, target=assignment, now=now,
-                 data={"person_id": person.pk, "role": role, "unit_id": unit.pk if unit else None})
+    audit.record(
+        action="org.role.assigned",
+        actor=actor,
+        agency=agency,
+        target=assignment,
+        now=now,
+        data={"person_id": person.pk, "role": role, "unit_id": unit.pk if unit else None},
+    )
+    grants_changed()
     return assignment
 
 
@@ -161,6 +226,13 @@ def role_end(*, assignment: RoleAssignment, actor: Person, now: datetime) -> Rol
         raise ConflictError(_("This role has not started yet; remove it instead."))
     assignment.valid_to = now
     assignment.save(update_fields=["valid_to", "updated_at"])
-    audit.record(action="org.role.ended", actor=actor, agency=assignment.agency, target=assignment, now=now,
-                 data={"person_id": assignment.person_id, "role": assignment.role})
+    audit.record(
+        action="org.role.ended",
+        actor=actor,
+        agency=assignment.agency,
+        target=assignment,
+        now=now,
+        data={"person_id": assignment.person_id, "role": assignment.role},
+    )
+    grants_changed()
     return assignment

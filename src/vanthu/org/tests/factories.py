@@ -10,6 +10,7 @@ from vanthu.org.models import Agency
 from vanthu.org.models import AgencyKind
 from vanthu.org.models import Delegation
 from vanthu.org.models import Person
+from vanthu.org.models import Position
 from vanthu.org.models import Role
 from vanthu.org.models import RoleAssignment
 from vanthu.org.models import Unit
@@ -28,7 +29,8 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     abbreviation = factory.Sequence(lambda n: f"STN{n}")
     kind = AgencyKind.DEPARTMENT
     parent = None
-    code_qcvn102 = factory.Sequence(lambda n: f"{n // 100 % 1000:03d}.{n % 100:02d}.{(n // 10) % 99 + 1:02d}.H56" if n % 100 else f"000.00.{n // 100 % 99 + 1:02d}.H56")
+    # Valid QCVN 102 codes of a level-1 body no fixture uses (Z99), unique for 9801 agencies.
+    code_qcvn102 = factory.Sequence(lambda n: f"000.{n // 99 % 99 + 1:02d}.{n % 99 + 1:02d}.Z99")
     place_name = "Thanh Hóa"
     valid_from = date(2020, 1, 1)
 
@@ -46,6 +48,15 @@ class UnitFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     name = factory.Sequence(lambda n: f"Phòng {n}")
     abbreviation = factory.Sequence(lambda n: f"P{n}")
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Chuyên viên bậc {n}")
+    rank = 100
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

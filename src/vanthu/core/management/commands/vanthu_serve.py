@@ -32,7 +32,9 @@ class Command(BaseCommand):
         from huey.contrib.djhuey import HUEY
         from waitress import serve
 
-        from vanthu.config.wsgi import application
+        from django.core.wsgi import get_wsgi_application
+
+        application = get_wsgi_application()
 
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)

@@ -1,0 +1,12 @@
+"""Audit action names of the accounts app."""
+
+LOGIN_SUCCEEDED = "accounts.login.succeeded"
+LOGIN_FAILED = "accounts.login.failed"
+LOGOUT = "accounts.logout"
+TOKEN_ISSUED = "accounts.token.issued"
+TOKEN_REVOKED = "accounts.token.revoked"
+TWO_FACTOR_ENROLLED = "accounts.two_factor.enrolled"
+TWO_FACTOR_VERIFIED = "accounts.two_factor.verified"
+TWO_FACTOR_FAILED = "accounts.two_factor.failed"
+PASSWORD_CHANGED = "accounts.password.changed"
+PASSWORD_RESET = "accounts.password.reset"
