@@ -35,8 +35,8 @@ class TestOfficerSignsIn:
         page.locator('form[action$="/accounts/login/"] button[type="submit"]').click()
         page.locator("#home-person-name").wait_for()
         assert page.locator("html").get_attribute("lang") == "vi"
-        # TODO(lead): once the Vietnamese catalogue is compiled, assert the text "Việc của tôi".
-        assert page.locator("h1").first.is_visible()
+        assert "Việc của tôi" in page.locator("h1").first.inner_text()
+        assert "Vai trò của tôi" in page.locator("#card-roles-title").inner_text()
         assert page.locator("#home-person-name").inner_text() == "Bùi Thị Mai Anh"
         assert page.locator("#card-roles").get_by_text("Sở Tài chính").is_visible()
         assert_no_horizontal_scroll(page)

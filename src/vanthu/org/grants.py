@@ -37,7 +37,10 @@ def _active_assignments(person_ids: list[int], now: datetime) -> list[RoleAssign
 
 # Within one request the grants of a person are read once (the request is one moment);
 # services that change roles or delegations clear the cache.
-_request_cache: ContextVar[dict[int, frozenset[Grant]] | None] = ContextVar("vanthu_grants_cache", default=None)
+# Keyed by person and moment: one request asks about "now", but a service may ask about another time.
+_request_cache: ContextVar[dict[tuple[int, datetime], frozenset[Grant]] | None] = ContextVar(
+    "vanthu_grants_cache", default=None
+)
 
 
 @contextmanager
@@ -60,9 +63,10 @@ def grants_for(person: Person, now: datetime) -> frozenset[Grant]:
         return frozenset()
     cache = _request_cache.get()
     if cache is not None:
-        if person.pk not in cache:
-            cache[person.pk] = _grants_at(person, now)
-        return cache[person.pk]
+        key = (person.pk, now)
+        if key not in cache:
+            cache[key] = _grants_at(person, now)
+        return cache[key]
     return _grants_at(person, now)
 
 

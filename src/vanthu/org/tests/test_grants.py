@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from vanthu.org.grants import Grant
 from vanthu.org.grants import agency_ids_in_subtrees
 from vanthu.org.grants import agency_ids_with_predecessors
+from vanthu.org.grants import grants_cached
 from vanthu.org.grants import grants_for
 from vanthu.org.models import Agency
 from vanthu.org.models import Person
@@ -129,6 +130,26 @@ class TestGrantsFor:
         deputy.is_active = False
 
         assert grants_for(deputy, now) == frozenset()
+
+
+class TestGrantsCachedForARequest:
+    def test_answers_each_moment_for_itself(self, agency_leader, deputy, agency, now):
+        DelegationFactory(
+            delegator=agency_leader, delegate=deputy, agency=agency, starts_at=now - DAY, ends_at=now + DAY
+        )
+
+        with grants_cached():
+            assert delegated_leadership(agency, agency_leader) in grants_for(deputy, now)
+            assert delegated_leadership(agency, agency_leader) not in grants_for(deputy, now + 2 * DAY)
+
+    def test_a_change_through_a_service_is_seen_in_the_same_request(self, agency, admin, outsider, now):
+        from vanthu.org import services
+
+        with grants_cached():
+            assert grants_for(outsider, now) == frozenset()
+            services.role_assign(person=outsider, agency=agency, role=Role.CLERK, actor=admin, now=now)
+
+            assert grants_for(outsider, now) == frozenset({Grant(agency.pk, None, Role.CLERK)})
 
 
 class TestAgencyScopes:
