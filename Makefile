@@ -100,10 +100,13 @@ test:
 
 ## ---- checks ----------------------------------------------------------------------------------
 
+# Runs all three and fails if any failed, so one run shows every problem.
 lint: venv
-	@echo "==> ruff check"; $(BIN)/ruff check .
-	echo "==> ruff format --check"; $(BIN)/ruff format --check .
-	echo "==> lint-imports"; $(BIN)/lint-imports --no-cache
+	@status=0
+	echo "==> ruff check"; $(BIN)/ruff check . || status=1
+	echo "==> ruff format --check"; $(BIN)/ruff format --check . || status=1
+	echo "==> lint-imports"; $(BIN)/lint-imports --no-cache || status=1
+	exit $$status
 
 typecheck: venv
 	@echo "==> mypy"; $(BIN)/mypy

@@ -36,6 +36,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         report.longrepr = f"skipped while VANTHU_REQUIRE_ALL=1: {report.longrepr}"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a transactional test's database reset (see ``audit_reset_permit``), take the
+    permit back so the audit table is append-only again for the tests that follow."""
+    yield
+    if "audit_reset_permit" not in getattr(item, "fixturenames", ()):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    if connection.vendor != "sqlite":
+        return
+    with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_reset_permit")
+
+
 @pytest.fixture(autouse=True)
 def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests reach only this machine."""

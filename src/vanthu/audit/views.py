@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from vanthu.audit import policies
 from vanthu.audit import selectors
+from vanthu.audit.labels import action_label
 from vanthu.audit.models import AuditEvent
 from vanthu.audit.verification import audit_verify
 from vanthu.core import clock
@@ -95,6 +96,10 @@ class EventRow:
     target_label: str
     client_address: str
     data_json: str
+
+    @property
+    def action_label(self) -> Any:
+        return action_label(self.action)
 
     @property
     def action_parts(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from vanthu.audit import services as audit
 from vanthu.audit.models import AuditChainHead
@@ -46,9 +47,11 @@ def log(agency: Any, other_agency: Any, clerk: Any, other_officer: Any, now: Any
 
 
 def run_verify() -> tuple[int, str]:
+    """The command's exit status and output, in English whatever the catalogue holds."""
     output = io.StringIO()
     try:
-        call_command("audit_verify", stdout=output)
+        with translation.override("en"):
+            call_command("audit_verify", stdout=output)
     except SystemExit as exit_:
         return int(exit_.code or 0), output.getvalue()
     return 0, output.getvalue()

@@ -28,7 +28,7 @@ DATABASES = {
     else env.sqlite_database(DATA_DIR / "vanthu.sqlite3")
 }
 
-_storage = env.storage_from_url(env.get_str("VANTHU_STORAGE_URL") or f"file://{DATA_DIR / 'blobs'}")
+_storage = env.storage_from_url(env.get_str("VANTHU_STORAGE_URL") or (DATA_DIR / "blobs").as_uri())
 STORAGES = {
     "default": {"BACKEND": _storage.backend, "OPTIONS": _storage.options},
     "blobs": {"BACKEND": _storage.backend, "OPTIONS": _storage.options},
