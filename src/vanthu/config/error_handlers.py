@@ -14,8 +14,9 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _json(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "details": {}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"code": code, "message": message, "details": {}}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

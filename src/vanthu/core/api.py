@@ -36,11 +36,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
         return Response(error_body("permission_denied", _("You are not allowed to do this.")), status=403)
     if isinstance(exc, exceptions.NotAuthenticated):
-        return Response(error_body("not_authenticated", _("Please sign in.")), status=401,
-                        headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        return Response(
+            error_body("not_authenticated", _("Please sign in.")),
+            status=401,
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
     if isinstance(exc, exceptions.AuthenticationFailed):
-        return Response(error_body("authentication_failed", exc.detail), status=401,
-                        headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        return Response(
+            error_body("authentication_failed", exc.detail),
+            status=401,
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
     if isinstance(exc, exceptions.ValidationError):
         return Response(error_body("invalid", _("Some data is not valid."), {"fields": exc.detail}), status=400)
     if isinstance(exc, exceptions.ParseError):

@@ -24,6 +24,7 @@ from vanthu.core.errors import UnsupportedMediaTypeError
 from vanthu.core.models import Blob
 
 CHUNK = 1024 * 1024
+SNIFF_BYTES = 4096  # how much of the head the content-type sniffer reads
 
 OOXML_TYPES = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -100,8 +101,8 @@ def blob_store(
                     _("The file is larger than the limit of %(limit)s MB.") % {"limit": limit // (1024 * 1024)},
                     details={"max_bytes": limit},
                 )
-            if len(head) < 4096:
-                head += chunk[: 4096 - len(head)]
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
             digest.update(chunk)
             spool.write(chunk)
         spool.flush()

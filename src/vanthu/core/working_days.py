@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import holidays
 
+SATURDAY = 5  # date.weekday(): Saturday and Sunday are 5 and 6
 DAY_OFF = "DAY_OFF"
 WORKING_DAY = "WORKING_DAY"
 
@@ -44,7 +45,7 @@ class WorkingCalendar:
             return True
         if override == DAY_OFF:
             return False
-        if day.weekday() >= 5:
+        if day.weekday() >= SATURDAY:
             return day in _weekend_workdays(day.year)
         return day not in _public_holidays(day.year)
 

@@ -259,7 +259,9 @@ class PersonListApi(GenericAPIView[Any]):
             query=filters.get("q", ""),
             agency_id=filters.get("agency"),
         )
-        return people.prefetch_related(Prefetch("roles", queryset=selectors.roles_current(now=now), to_attr="current_roles"))
+        return people.prefetch_related(
+            Prefetch("roles", queryset=selectors.roles_current(now=now), to_attr="current_roles")
+        )
 
     @extend_schema(
         operation_id="people_list",

@@ -51,7 +51,7 @@ class _Names:
         self.random = random.Random(56)  # noqa: S311 - deterministic demo names, not security
 
     def next(self) -> str:
-        if self.random.random() < 0.5:
+        if self.random.choice((True, False)):
             parts = (data.FAMILY_NAMES, data.MIDDLE_NAMES_MALE, data.GIVEN_NAMES_MALE)
         else:
             parts = (data.FAMILY_NAMES, data.MIDDLE_NAMES_FEMALE, data.GIVEN_NAMES_FEMALE)
@@ -85,14 +85,20 @@ class DemoLoader:
 
     # --- agencies -------------------------------------------------------------------------
 
-    def agency(self, *, name: str, abbreviation: str, kind: str, code: str, parent: Agency | None,
-               valid_from: object = None) -> Agency:
+    def agency(
+        self, *, name: str, abbreviation: str, kind: str, code: str, parent: Agency | None, valid_from: object = None
+    ) -> Agency:
         existing = Agency.objects.filter(code_qcvn102=code).first()
         if existing is not None:
             return existing
         self.result.created_agencies += 1
-        fields = {"name": name, "abbreviation": abbreviation, "kind": kind, "code_qcvn102": code,
-                  "place_name": data.PLACE}
+        fields: dict[str, object] = {
+            "name": name,
+            "abbreviation": abbreviation,
+            "kind": kind,
+            "code_qcvn102": code,
+            "place_name": data.PLACE,
+        }
         if valid_from is not None:
             fields["valid_from"] = valid_from
         return services.agency_create(actor=self.system, parent=parent, now=self.now, **fields)
@@ -101,20 +107,36 @@ class DemoLoader:
         existing = Unit.objects.filter(agency=agency, abbreviation=abbreviation).first()
         if existing is not None:
             return existing
-        return services.unit_create(agency=agency, name=name, abbreviation=abbreviation, actor=self.system, now=self.now)
+        return services.unit_create(
+            agency=agency, name=name, abbreviation=abbreviation, actor=self.system, now=self.now
+        )
 
     # --- people ---------------------------------------------------------------------------
 
-    def person(self, *, username: str, agency: Agency, role: str, position: str, unit: Unit | None = None,
-               full_name: str | None = None, staff: bool = False, valid_from: datetime | None = None,
-               describe: str | None = None) -> Person:
+    def person(
+        self,
+        *,
+        username: str,
+        agency: Agency,
+        role: str,
+        position: str,
+        unit: Unit | None = None,
+        full_name: str | None = None,
+        staff: bool = False,
+        valid_from: datetime | None = None,
+        describe: str | None = None,
+    ) -> Person:
         person = Person.objects.filter(username=username).first()
         if person is None:
             name = full_name or self.names.next()
             person = services.person_create(
-                agency=agency, username=username, full_name=name, email=f"{username}@{DOMAIN}",
+                agency=agency,
+                username=username,
+                full_name=name,
+                email=f"{username}@{DOMAIN}",
                 phone=f"09{random.Random(username).randrange(10**7, 10**8)}",  # noqa: S311
-                actor=self.system, now=self.now,
+                actor=self.system,
+                now=self.now,
             )
             if self.password_hash or staff:
                 Person.objects.filter(pk=person.pk).update(
@@ -123,8 +145,14 @@ class DemoLoader:
             self.result.created_people += 1
         if not RoleAssignment.objects.filter(person=person, agency=agency, unit=unit, role=role).exists():
             services.role_assign(
-                person=person, agency=agency, unit=unit, role=role, position=self.positions[position],
-                valid_from=valid_from or self.roles_since, actor=self.system, now=self.now,
+                person=person,
+                agency=agency,
+                unit=unit,
+                role=role,
+                position=self.positions[position],
+                valid_from=valid_from or self.roles_since,
+                actor=self.system,
+                now=self.now,
             )
         if describe:
             self.result.accounts.append(DemoAccount(username, person.full_name, describe))
@@ -136,21 +164,35 @@ class DemoLoader:
         for name, rank in data.POSITIONS:
             self.positions[name], _created = Position.objects.get_or_create(name=name, defaults={"rank": rank})
         name, abbreviation, code = data.PROVINCE
-        province = self.agency(name=name, abbreviation=abbreviation, kind="PROVINCE", code=code, parent=None,
-                               valid_from=data.HISTORY_START)
+        province = self.agency(
+            name=name, abbreviation=abbreviation, kind="PROVINCE", code=code, parent=None, valid_from=data.HISTORY_START
+        )
         self._province_people(province)
         agencies = {}
         for name, abbreviation, kind, level2 in data.PROVINCIAL_AGENCIES:
-            agency = self.agency(name=name, abbreviation=abbreviation, kind=kind, code=f"000.00.{level2}.H56",
-                                 parent=province, valid_from=data.HISTORY_START)
+            agency = self.agency(
+                name=name,
+                abbreviation=abbreviation,
+                kind=kind,
+                code=f"000.00.{level2}.H56",
+                parent=province,
+                valid_from=data.HISTORY_START,
+            )
             agencies[abbreviation] = agency
-            units = [self.unit(agency, n, a) for n, a in data.DEPARTMENT_UNITS + data.SPECIAL_UNITS.get(abbreviation, [])]
+            units = [
+                self.unit(agency, n, a) for n, a in data.DEPARTMENT_UNITS + data.SPECIAL_UNITS.get(abbreviation, [])
+            ]
             self._department_people(agency, units)
         communes = {}
         for name, abbreviation, kind, level3 in data.COMMUNES:
-            commune = self.agency(name=name, abbreviation=abbreviation, kind=kind,
-                                  code=f"000.{level3}.{data.COMMUNE_GROUP}.H56", parent=province,
-                                  valid_from=data.LOCAL_GOVERNMENT_REFORM)
+            commune = self.agency(
+                name=name,
+                abbreviation=abbreviation,
+                kind=kind,
+                code=f"000.{level3}.{data.COMMUNE_GROUP}.H56",
+                parent=province,
+                valid_from=data.LOCAL_GOVERNMENT_REFORM,
+            )
             communes[abbreviation] = commune
             units = [self.unit(commune, n, a) for n, a in data.COMMUNE_UNITS]
             self._commune_people(commune, units)
@@ -160,86 +202,203 @@ class DemoLoader:
         return self.result
 
     def _province_people(self, province: Agency) -> None:
-        self.person(username="quantri", agency=province, role=Role.ADMIN, position="Quản trị hệ thống",
-                    full_name="Lê Minh Quản", staff=True, describe="ADMIN — UBND tỉnh (toàn tỉnh)")
-        self.person(username="chutich.ubnd", agency=province, role=Role.AGENCY_LEADER, position="Chủ tịch",
-                    full_name="Nguyễn Đức Thanh", describe="AGENCY_LEADER — Chủ tịch UBND tỉnh")
+        self.person(
+            username="quantri",
+            agency=province,
+            role=Role.ADMIN,
+            position="Quản trị hệ thống",
+            full_name="Lê Minh Quản",
+            staff=True,
+            describe="ADMIN — UBND tỉnh (toàn tỉnh)",
+        )
+        self.person(
+            username="chutich.ubnd",
+            agency=province,
+            role=Role.AGENCY_LEADER,
+            position="Chủ tịch",
+            full_name="Nguyễn Đức Thanh",
+            describe="AGENCY_LEADER — Chủ tịch UBND tỉnh",
+        )
         self.person(username="phochutich.ubnd", agency=province, role=Role.AGENCY_LEADER, position="Phó Chủ tịch")
-        self.person(username="vanthu.ubnd", agency=province, role=Role.CLERK, position="Văn thư",
-                    full_name="Trịnh Thị Thu Hà", describe="CLERK — Văn thư UBND tỉnh")
+        self.person(
+            username="vanthu.ubnd",
+            agency=province,
+            role=Role.CLERK,
+            position="Văn thư",
+            full_name="Trịnh Thị Thu Hà",
+            describe="CLERK — Văn thư UBND tỉnh",
+        )
         self.person(username="luutru.ubnd", agency=province, role=Role.ARCHIVIST, position="Lưu trữ viên")
 
     def _department_people(self, agency: Agency, units: list[Unit]) -> None:
         slug = _slug(agency.abbreviation)
         main = agency.abbreviation == "STC"
-        leader_title = "Chánh Văn phòng" if agency.abbreviation == "VPUBND" else (
-            "Chánh Thanh tra" if agency.abbreviation == "TTr" else "Giám đốc")
-        self.person(username=f"giamdoc.{slug}", agency=agency, role=Role.AGENCY_LEADER, position=leader_title,
-                    full_name="Phạm Quang Huy" if main else None,
-                    describe="AGENCY_LEADER — Giám đốc Sở Tài chính" if main else None)
-        self.person(username=f"phogiamdoc.{slug}", agency=agency, role=Role.AGENCY_LEADER, position="Phó Giám đốc",
-                    full_name="Hoàng Thị Ngọc Lan" if main else None,
-                    describe="AGENCY_LEADER — Phó Giám đốc Sở Tài chính" if main else None)
-        self.person(username=f"vanthu.{slug}", agency=agency, role=Role.CLERK, position="Văn thư",
-                    full_name="Đỗ Thị Hương" if main else None,
-                    describe="CLERK — Văn thư Sở Tài chính" if main else None)
-        self.person(username=f"luutru.{slug}", agency=agency, role=Role.ARCHIVIST, position="Lưu trữ viên",
-                    describe="ARCHIVIST — Lưu trữ Sở Tài chính" if main else None)
+        leader_title = (
+            "Chánh Văn phòng"
+            if agency.abbreviation == "VPUBND"
+            else ("Chánh Thanh tra" if agency.abbreviation == "TTr" else "Giám đốc")
+        )
+        self.person(
+            username=f"giamdoc.{slug}",
+            agency=agency,
+            role=Role.AGENCY_LEADER,
+            position=leader_title,
+            full_name="Phạm Quang Huy" if main else None,
+            describe="AGENCY_LEADER — Giám đốc Sở Tài chính" if main else None,
+        )
+        self.person(
+            username=f"phogiamdoc.{slug}",
+            agency=agency,
+            role=Role.AGENCY_LEADER,
+            position="Phó Giám đốc",
+            full_name="Hoàng Thị Ngọc Lan" if main else None,
+            describe="AGENCY_LEADER — Phó Giám đốc Sở Tài chính" if main else None,
+        )
+        self.person(
+            username=f"vanthu.{slug}",
+            agency=agency,
+            role=Role.CLERK,
+            position="Văn thư",
+            full_name="Đỗ Thị Hương" if main else None,
+            describe="CLERK — Văn thư Sở Tài chính" if main else None,
+        )
+        self.person(
+            username=f"luutru.{slug}",
+            agency=agency,
+            role=Role.ARCHIVIST,
+            position="Lưu trữ viên",
+            describe="ARCHIVIST — Lưu trữ Sở Tài chính" if main else None,
+        )
         self.person(username=f"quantri.{slug}", agency=agency, role=Role.ADMIN, position="Quản trị hệ thống")
         for index, unit in enumerate(units):
             unit_slug = _slug(unit.abbreviation)
             first = main and index == len(data.DEPARTMENT_UNITS)
-            self.person(username=f"truongphong.{unit_slug}.{slug}", agency=agency, unit=unit,
-                        role=Role.UNIT_LEADER, position="Trưởng phòng",
-                        full_name="Vũ Văn Cường" if first else None,
-                        describe="UNIT_LEADER — Trưởng phòng Quản lý Ngân sách, STC" if first else None)
-            self.person(username=f"chuyenvien.{unit_slug}.{slug}", agency=agency, unit=unit, role=Role.OFFICER,
-                        position="Chuyên viên", full_name="Bùi Thị Mai Anh" if first else None,
-                        describe="OFFICER — Chuyên viên Phòng Quản lý Ngân sách, STC" if first else None)
-            self.person(username=f"chuyenvien2.{unit_slug}.{slug}", agency=agency, unit=unit, role=Role.OFFICER,
-                        position="Chuyên viên")
+            self.person(
+                username=f"truongphong.{unit_slug}.{slug}",
+                agency=agency,
+                unit=unit,
+                role=Role.UNIT_LEADER,
+                position="Trưởng phòng",
+                full_name="Vũ Văn Cường" if first else None,
+                describe="UNIT_LEADER — Trưởng phòng Quản lý Ngân sách, STC" if first else None,
+            )
+            self.person(
+                username=f"chuyenvien.{unit_slug}.{slug}",
+                agency=agency,
+                unit=unit,
+                role=Role.OFFICER,
+                position="Chuyên viên",
+                full_name="Bùi Thị Mai Anh" if first else None,
+                describe="OFFICER — Chuyên viên Phòng Quản lý Ngân sách, STC" if first else None,
+            )
+            self.person(
+                username=f"chuyenvien2.{unit_slug}.{slug}",
+                agency=agency,
+                unit=unit,
+                role=Role.OFFICER,
+                position="Chuyên viên",
+            )
         if agency.abbreviation == "SKHCN":
             province = agency.parent
             assert province is not None  # noqa: S101 - the demo tree
-            person = self.person(username="giamsat.skhcn", agency=agency, unit=units[-1], role=Role.OFFICER,
-                                 position="Thanh tra viên", full_name="Ngô Thị Bích Ngọc")
-            self.person(username="giamsat.skhcn", agency=province, role=Role.INSPECTOR, position="Thanh tra viên",
-                        describe="INSPECTOR — Sở KH&CN, giám sát toàn tỉnh")
+            person = self.person(
+                username="giamsat.skhcn",
+                agency=agency,
+                unit=units[-1],
+                role=Role.OFFICER,
+                position="Thanh tra viên",
+                full_name="Ngô Thị Bích Ngọc",
+            )
+            self.person(
+                username="giamsat.skhcn",
+                agency=province,
+                role=Role.INSPECTOR,
+                position="Thanh tra viên",
+                describe="INSPECTOR — Sở KH&CN, giám sát toàn tỉnh",
+            )
             del person
 
     def _commune_people(self, commune: Agency, units: list[Unit]) -> None:
         slug = _slug(commune.abbreviation)
         main = commune.abbreviation == "HT"
-        self.person(username=f"chutich.{slug}", agency=commune, role=Role.AGENCY_LEADER, position="Chủ tịch",
-                    full_name="Lương Văn Sơn" if main else None,
-                    describe="AGENCY_LEADER — Chủ tịch UBND phường Hạc Thành" if main else None)
-        self.person(username=f"vanthu.{slug}", agency=commune, role=Role.CLERK, position="Văn thư",
-                    describe="CLERK — Văn thư phường Hạc Thành" if main else None)
-        self.person(username=f"chuyenvien.{slug}", agency=commune, unit=units[1], role=Role.OFFICER,
-                    position="Chuyên viên", describe="OFFICER — phường Hạc Thành" if main else None)
-        self.person(username=f"motcua.{slug}", agency=commune, unit=units[3], role=Role.ONESTOP_OFFICER,
-                    position="Công chức một cửa",
-                    describe="ONESTOP_OFFICER — Một cửa phường Hạc Thành" if main else None)
+        self.person(
+            username=f"chutich.{slug}",
+            agency=commune,
+            role=Role.AGENCY_LEADER,
+            position="Chủ tịch",
+            full_name="Lương Văn Sơn" if main else None,
+            describe="AGENCY_LEADER — Chủ tịch UBND phường Hạc Thành" if main else None,
+        )
+        self.person(
+            username=f"vanthu.{slug}",
+            agency=commune,
+            role=Role.CLERK,
+            position="Văn thư",
+            describe="CLERK — Văn thư phường Hạc Thành" if main else None,
+        )
+        self.person(
+            username=f"chuyenvien.{slug}",
+            agency=commune,
+            unit=units[1],
+            role=Role.OFFICER,
+            position="Chuyên viên",
+            describe="OFFICER — phường Hạc Thành" if main else None,
+        )
+        self.person(
+            username=f"motcua.{slug}",
+            agency=commune,
+            unit=units[3],
+            role=Role.ONESTOP_OFFICER,
+            position="Công chức một cửa",
+            describe="ONESTOP_OFFICER — Một cửa phường Hạc Thành" if main else None,
+        )
 
     def _history(self, province: Agency, communes: dict[str, Agency]) -> None:
         history_start = datetime(2020, 1, 1, tzinfo=VIETNAM)
         for name, abbreviation, kind, code, successor_abbr, wards in data.HISTORICAL_DISTRICTS:
-            district = self.agency(name=name, abbreviation=abbreviation, kind=kind, code=code, parent=province,
-                                   valid_from=data.HISTORY_START)
+            district = self.agency(
+                name=name,
+                abbreviation=abbreviation,
+                kind=kind,
+                code=code,
+                parent=province,
+                valid_from=data.HISTORY_START,
+            )
             successor = communes[successor_abbr]
             for ward_name, ward_abbr, ward_code in wards:
-                ward = self.agency(name=ward_name, abbreviation=ward_abbr, kind="WARD", code=ward_code,
-                                   parent=district, valid_from=data.HISTORY_START)
+                ward = self.agency(
+                    name=ward_name,
+                    abbreviation=ward_abbr,
+                    kind="WARD",
+                    code=ward_code,
+                    parent=district,
+                    valid_from=data.HISTORY_START,
+                )
                 if not RoleAssignment.objects.filter(agency=ward).exists() and ward.valid_to is None:
-                    self.person(username=f"vanthu.{_slug(ward_abbr)}.cu", agency=ward, role=Role.CLERK,
-                                position="Văn thư", valid_from=history_start)
+                    self.person(
+                        username=f"vanthu.{_slug(ward_abbr)}.cu",
+                        agency=ward,
+                        role=Role.CLERK,
+                        position="Văn thư",
+                        valid_from=history_start,
+                    )
                 if ward.valid_to is None:
-                    services.agency_merge(predecessor=ward, successor=successor, actor=self.system,
-                                          effective_date=data.LOCAL_GOVERNMENT_REFORM, now=self.now)
+                    services.agency_merge(
+                        predecessor=ward,
+                        successor=successor,
+                        actor=self.system,
+                        effective_date=data.LOCAL_GOVERNMENT_REFORM,
+                        now=self.now,
+                    )
             district.refresh_from_db()
             if district.valid_to is None:
-                services.agency_merge(predecessor=district, successor=successor, actor=self.system,
-                                      effective_date=data.LOCAL_GOVERNMENT_REFORM, now=self.now)
+                services.agency_merge(
+                    predecessor=district,
+                    successor=successor,
+                    actor=self.system,
+                    effective_date=data.LOCAL_GOVERNMENT_REFORM,
+                    now=self.now,
+                )
 
     def _delegation(self, finance: Agency) -> None:
         director = Person.objects.get(username="giamdoc.stc")
@@ -247,16 +406,24 @@ class DemoLoader:
         if Delegation.objects.filter(delegator=director, delegate=deputy).exists():
             return
         services.delegation_create(
-            delegator=director, delegate=deputy, agency=finance, role=Role.AGENCY_LEADER,
-            starts_at=self.now - timedelta(days=1), ends_at=self.now + timedelta(days=6),
-            reason="Giám đốc đi công tác tại Hà Nội", actor=director, now=self.now,
+            delegator=director,
+            delegate=deputy,
+            agency=finance,
+            role=Role.AGENCY_LEADER,
+            starts_at=self.now - timedelta(days=1),
+            ends_at=self.now + timedelta(days=6),
+            reason="Giám đốc đi công tác tại Hà Nội",
+            actor=director,
+            now=self.now,
         )
 
     def _welcome(self) -> None:
         usernames = [account.username for account in self.result.accounts]
         recipients = Person.objects.filter(username__in=usernames).exclude(notifications__kind="demo.welcome")
         notification_send(
-            recipients=recipients, now=self.now, kind="demo.welcome",
+            recipients=recipients,
+            now=self.now,
+            kind="demo.welcome",
             title="Chào mừng đến với Vanthu — tỉnh Thanh Hóa (dữ liệu mẫu)",
             body="Đây là tỉnh mẫu: các sở, phường, xã, cán bộ và lịch sử sáp nhập năm 2025.",
             url="/",

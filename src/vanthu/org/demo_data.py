@@ -76,7 +76,11 @@ COMMUNE_UNITS = [
 # [(old ward/commune name, abbreviation, code)]) — the old wards merge first, then the district.
 HISTORICAL_DISTRICTS = [
     (
-        "Ủy ban nhân dân thành phố Thanh Hóa", "UBNDTPTH", "DISTRICT", "000.00.20.H56", "HT",
+        "Ủy ban nhân dân thành phố Thanh Hóa",
+        "UBNDTPTH",
+        "DISTRICT",
+        "000.00.20.H56",
+        "HT",
         [
             ("Phường Điện Biên", "ĐB", "000.01.20.H56"),
             ("Phường Lam Sơn", "LS", "000.02.20.H56"),
@@ -85,28 +89,99 @@ HISTORICAL_DISTRICTS = [
         ],
     ),
     (
-        "Ủy ban nhân dân thành phố Sầm Sơn", "UBNDTPSS", "DISTRICT", "000.00.21.H56", "SS",
+        "Ủy ban nhân dân thành phố Sầm Sơn",
+        "UBNDTPSS",
+        "DISTRICT",
+        "000.00.21.H56",
+        "SS",
         [("Phường Trường Sơn", "TrS", "000.01.21.H56"), ("Phường Bắc Sơn", "BSn", "000.02.21.H56")],
     ),
     (
-        "Ủy ban nhân dân thị xã Bỉm Sơn", "UBNDTXBS", "DISTRICT", "000.00.22.H56", "BS",
+        "Ủy ban nhân dân thị xã Bỉm Sơn",
+        "UBNDTXBS",
+        "DISTRICT",
+        "000.00.22.H56",
+        "BS",
         [("Phường Ba Đình (Bỉm Sơn)", "BĐBS", "000.01.22.H56")],
     ),
     (
-        "Ủy ban nhân dân huyện Thọ Xuân", "UBNDHTX", "DISTRICT", "000.00.23.H56", "TX",
+        "Ủy ban nhân dân huyện Thọ Xuân",
+        "UBNDHTX",
+        "DISTRICT",
+        "000.00.23.H56",
+        "TX",
         [("Thị trấn Thọ Xuân", "TTTX", "000.01.23.H56"), ("Xã Xuân Hồng", "XH", "000.02.23.H56")],
     ),
 ]
 
 POSITIONS = [
-    ("Chủ tịch", 10), ("Phó Chủ tịch", 20), ("Chánh Văn phòng", 30), ("Giám đốc", 30),
-    ("Phó Giám đốc", 40), ("Chánh Thanh tra", 40), ("Trưởng phòng", 50), ("Phó Trưởng phòng", 60),
-    ("Chuyên viên", 80), ("Văn thư", 85), ("Lưu trữ viên", 86), ("Công chức một cửa", 87),
-    ("Thanh tra viên", 88), ("Quản trị hệ thống", 90),
+    ("Chủ tịch", 10),
+    ("Phó Chủ tịch", 20),
+    ("Chánh Văn phòng", 30),
+    ("Giám đốc", 30),
+    ("Phó Giám đốc", 40),
+    ("Chánh Thanh tra", 40),
+    ("Trưởng phòng", 50),
+    ("Phó Trưởng phòng", 60),
+    ("Chuyên viên", 80),
+    ("Văn thư", 85),
+    ("Lưu trữ viên", 86),
+    ("Công chức một cửa", 87),
+    ("Thanh tra viên", 88),
+    ("Quản trị hệ thống", 90),
 ]
 
-FAMILY_NAMES = ["Nguyễn", "Lê", "Trần", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Lê", "Trịnh", "Mai", "Hà", "Lương"]
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Lê",
+    "Trần",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đỗ",
+    "Bùi",
+    "Đặng",
+    "Ngô",
+    "Lê",
+    "Trịnh",
+    "Mai",
+    "Hà",
+    "Lương",
+]
 MIDDLE_NAMES_MALE = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Công", "Đình"]
 MIDDLE_NAMES_FEMALE = ["Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Phương", "Thị Minh", "Thúy"]
-GIVEN_NAMES_MALE = ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Tuấn", "Việt"]
-GIVEN_NAMES_FEMALE = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngân", "Nhung", "Thảo", "Trang", "Yến"]
+GIVEN_NAMES_MALE = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Thắng",
+    "Tuấn",
+    "Việt",
+]
+GIVEN_NAMES_FEMALE = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Ngân",
+    "Nhung",
+    "Thảo",
+    "Trang",
+    "Yến",
+]

@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 def test_creating_agencies_writes_a_verifiable_chain(province, province_admin, now):
     services.agency_create(
-        actor=province_admin, parent=province, now=now, name="Sở Nội vụ", abbreviation="SNV",
-        kind="DEPARTMENT", code_qcvn102="000.00.03.H56", place_name="Thanh Hóa",
+        actor=province_admin,
+        parent=province,
+        now=now,
+        name="Sở Nội vụ",
+        abbreviation="SNV",
+        kind="DEPARTMENT",
+        code_qcvn102="000.00.03.H56",
+        place_name="Thanh Hóa",
     )
     assert AuditEvent.objects.filter(action="org.agency.created").count() == 1
     report = audit_verify()

@@ -123,9 +123,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
 # Two-factor (TOTP) is required for these roles unless switched off in demo mode.
-VANTHU_TWO_FACTOR_ROLES = env.get_list(
-    "VANTHU_TWO_FACTOR_ROLES", default=["AGENCY_LEADER", "CLERK", "ADMIN"]
-)
+VANTHU_TWO_FACTOR_ROLES = env.get_list("VANTHU_TWO_FACTOR_ROLES", default=["AGENCY_LEADER", "CLERK", "ADMIN"])
 VANTHU_TWO_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = "Vanthu"
 

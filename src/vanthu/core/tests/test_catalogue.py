@@ -19,7 +19,9 @@ CATALOGUE = Path(vanthu.__file__).parent / "locale" / "vi" / "LC_MESSAGES" / "dj
 def test_every_message_is_translated_and_none_is_fuzzy():
     result = subprocess.run(  # noqa: S603 - fixed arguments
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],  # noqa: S607
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     statistics = result.stderr.strip().splitlines()[-1]
     assert "untranslated" not in statistics, statistics

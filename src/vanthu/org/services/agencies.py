@@ -15,8 +15,8 @@ from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
 from vanthu.core.models import fields_too_long
 from vanthu.org import policies
-from vanthu.org.grants import grants_changed
 from vanthu.org.codes import is_valid_qcvn102
+from vanthu.org.grants import grants_changed
 from vanthu.org.models import Agency
 from vanthu.org.models import AgencyKind
 from vanthu.org.models import Delegation

@@ -53,11 +53,19 @@ class TestDemoProvince:
         assert report.ok, report.breaks
         assert report.events > 100
         # loading again creates nothing
-        counts = (Agency.objects.count(), Person.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count())
+        counts = (
+            Agency.objects.count(),
+            Person.objects.count(),
+            RoleAssignment.objects.count(),
+            AuditEvent.objects.count(),
+        )
         again = demo_load(now=now, with_passwords=True)
         assert (again.created_agencies, again.created_people) == (0, 0)
         assert counts == (
-            Agency.objects.count(), Person.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count()
+            Agency.objects.count(),
+            Person.objects.count(),
+            RoleAssignment.objects.count(),
+            AuditEvent.objects.count(),
         )
 
     def test_without_demo_mode_sets_no_password(self, now):

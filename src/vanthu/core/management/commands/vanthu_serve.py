@@ -29,15 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.wsgi import get_wsgi_application
         from huey.contrib.djhuey import HUEY
         from waitress import serve
 
-        from django.core.wsgi import get_wsgi_application
-
-        application = get_wsgi_application()
-
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        application = get_wsgi_application()  # after collectstatic: WhiteNoise scans the folder now
         consumer = None
         if not options["no_worker"] and not HUEY.immediate:
             consumer = HUEY.create_consumer(workers=options["workers"], worker_type="thread", periodic=True)
@@ -49,8 +47,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Vanthu is serving on {url} (mode: {settings.VANTHU_MODE})"))
         sys.stdout.flush()
         try:
-            serve(application, host=options["host"], port=options["port"], threads=options["threads"],
-                  ident="Vanthu", clear_untrusted_proxy_headers=True)
+            serve(
+                application,
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                ident="Vanthu",
+                clear_untrusted_proxy_headers=True,
+            )
         except KeyboardInterrupt:
             pass
         finally:

@@ -33,10 +33,12 @@ class Command(BaseCommand):
             " this time (nothing is created twice)."
         )
         if not settings.VANTHU_TWO_FACTOR_REQUIRED:
-            self.stdout.write(self.style.WARNING(
-                "DEMO MODE: two-factor sign-in is SWITCHED OFF for leaders, clerks and administrators. "
-                "Never run a real agency like this."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEMO MODE: two-factor sign-in is SWITCHED OFF for leaders, clerks and administrators. "
+                    "Never run a real agency like this."
+                )
+            )
         if settings.VANTHU_DEMO:
             self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
             for account in result.accounts:
