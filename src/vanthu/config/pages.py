@@ -71,7 +71,7 @@ def home_presenter(*, person: Any, now: datetime) -> dict[str, Any]:
             unit_name=a.unit.name if a.unit else "",
             role=a.role,
             role_label=a.get_role_display(),
-            position=a.position.name if a.position else "",
+            position=_position_beside(a.position.name if a.position else "", str(a.get_role_display())),
             may_delegate=a.agency.valid_to is None,
         )
         for a in assignments
@@ -131,3 +131,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     body = "self.addEventListener('install', () => self.skipWaiting());\nself.addEventListener('fetch', () => {});\n"
     return HttpResponse(body, content_type="application/javascript")
+
+
+def _position_beside(position: str, role_label: str) -> str:
+    """The title shown beside the role, unless it only repeats it ("Văn thư · Văn thư")."""
+    return "" if position.casefold() == role_label.casefold() else position
