@@ -20,9 +20,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.vanthu-install-stamp
 export VANTHU_DATA_DIR ?= $(CURDIR)/var
 
-# Debian packages: gettext (compilemessages) always; python3-venv only to create the venv when the
-# Python in use cannot; chromium for the browser tier (PostgreSQL pass of `make test`).
-DEBIAN_PACKAGES := gettext
+# Debian packages: gettext (compilemessages); poppler-utils (pdfsig, pdftoppm, pdftotext),
+# libnss3-tools (certutil for pdfsig's trust store), softhsm2 (PKCS#11 tests) and fonts-noto-core
+# (the signature stamps' font source) for the signing app; python3-venv only to create the venv
+# when the Python in use cannot; chromium for the browser tier (PostgreSQL pass of `make test`).
+DEBIAN_PACKAGES := gettext poppler-utils libnss3-tools softhsm2 fonts-noto-core
 BROWSER_PACKAGES := chromium
 SQLITE_TIERS := not postgres and not heavy and not browser
 PYTEST_WORKERS ?= 2

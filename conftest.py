@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -175,3 +176,34 @@ def audit_reset_permit(request: pytest.FixtureRequest) -> Any:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO audit_reset_permit (granted) VALUES (1)")
+
+
+@pytest.fixture
+def superuser(db: None) -> Any:
+    from vanthu.org.tests.factories import PersonFactory
+
+    return PersonFactory(full_name="Quản Trị Hệ Thống", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
+    """Views and the API read the clock through vanthu.core.clock.now(): pin it to ``now``."""
+    monkeypatch.setattr("vanthu.core.clock.now", lambda: now)
+
+
+@pytest.fixture
+def bearer_client(db: None) -> Callable[..., Any]:
+    """``bearer_client(person, now=…)``: an API client sending a fresh bearer token of ``person``."""
+    from django.db import transaction
+    from rest_framework.test import APIClient
+
+    from vanthu.accounts.tokens import api_token_issue
+
+    def make(person: Any, *, now: datetime) -> APIClient:
+        with transaction.atomic():
+            _token, raw = api_token_issue(person=person, now=now)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return make

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -45,13 +46,26 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "")
 
 
+def _record(
+    *, action: str, person: Person, now: datetime, data: dict[str, Any] | None = None, client_address: str | None = None
+) -> None:
+    """An audit event of the person about themself, in their primary agency's chain."""
+    audit.record(
+        action=action,
+        actor=person,
+        agency=primary_agency_id(person),
+        target=person,
+        now=now,
+        data=data,
+        client_address=client_address,
+    )
+
+
 def _record_failure(*, person: Person, now: datetime, stage: str, client_address: str | None) -> None:
     with transaction.atomic():
-        audit.record(
+        _record(
             action=events.TWO_FACTOR_FAILED,
-            actor=person,
-            agency=primary_agency_id(person),
-            target=person,
+            person=person,
             now=now,
             data={"stage": stage},
             client_address=client_address,
@@ -85,11 +99,9 @@ def two_factor_enrol(
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=person, confirmed=False).delete()
-        audit.record(
+        _record(
             action=events.TWO_FACTOR_ENROLLED,
-            actor=person,
-            agency=primary_agency_id(person),
-            target=person,
+            person=person,
             now=now,
             data={"device": device.persistent_id},
             client_address=client_address,
@@ -111,11 +123,9 @@ def two_factor_verify(
         for device in devices:
             if device.verify_token(code):
                 with transaction.atomic():
-                    audit.record(
+                    _record(
                         action=events.TWO_FACTOR_VERIFIED,
-                        actor=person,
-                        agency=primary_agency_id(person),
-                        target=person,
+                        person=person,
                         now=now,
                         data={"device": device.persistent_id},
                         client_address=client_address,
@@ -131,11 +141,5 @@ def person_password_set(*, person: Person, password: str, now: datetime, reset: 
     person = Person.objects.select_for_update().get(pk=person.pk)
     person.set_password(password)
     person.save(update_fields=["password"])
-    audit.record(
-        action=events.PASSWORD_RESET if reset else events.PASSWORD_CHANGED,
-        actor=person,
-        agency=primary_agency_id(person),
-        target=person,
-        now=now,
-    )
+    _record(action=events.PASSWORD_RESET if reset else events.PASSWORD_CHANGED, person=person, now=now)
     return person

@@ -137,3 +137,8 @@ def storage_from_url(url: str) -> StorageLocation:
             options["secret_key"] = unquote(parsed.password or "")
         return StorageLocation(backend="storages.backends.s3.S3Storage", options=options)
     raise ImproperlyConfigured(f"Unsupported storage URL scheme {parsed.scheme!r}")
+
+
+def get_prefixed(prefix: str) -> dict[str, str]:
+    """Every variable named ``<prefix><NAME>``, as ``{NAME: value}`` (e.g. key passwords and PINs)."""
+    return {name[len(prefix) :]: value for name, value in os.environ.items() if name.startswith(prefix) and value}

@@ -4,12 +4,9 @@ organisation pages (/org/) are the place to edit them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from vanthu.core.admin_base import ReadOnlyModelAdmin
 from vanthu.org.models import Agency
 from vanthu.org.models import Delegation
 from vanthu.org.models import Person
@@ -17,25 +14,9 @@ from vanthu.org.models import Position
 from vanthu.org.models import RoleAssignment
 from vanthu.org.models import Unit
 
-if TYPE_CHECKING:
-    ModelAdminBase = admin.ModelAdmin[Any]
-else:
-    ModelAdminBase = admin.ModelAdmin
-
-
-class ReadOnlyAdmin(ModelAdminBase):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Agency)
-class AgencyAdmin(ReadOnlyAdmin):
+class AgencyAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "abbreviation", "code_qcvn102", "kind", "parent", "valid_from", "valid_to", "successor")
     list_filter = ("kind", ("valid_to", admin.EmptyFieldListFilter))
     search_fields = ("name", "name_folded", "abbreviation", "code_qcvn102", "code_qd20")
@@ -43,7 +24,7 @@ class AgencyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(ReadOnlyAdmin):
+class UnitAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "abbreviation", "agency", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "abbreviation", "agency__name", "agency__abbreviation")
@@ -51,13 +32,13 @@ class UnitAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(ReadOnlyAdmin):
+class PositionAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "rank")
     search_fields = ("name",)
 
 
 @admin.register(Person)
-class PersonAdmin(ReadOnlyAdmin):
+class PersonAdmin(ReadOnlyModelAdmin):
     list_display = ("full_name", "username", "email", "phone", "is_active", "is_staff", "is_superuser", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser")
     search_fields = ("full_name", "full_name_folded", "username", "email")
@@ -65,7 +46,7 @@ class PersonAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ReadOnlyAdmin):
+class RoleAssignmentAdmin(ReadOnlyModelAdmin):
     list_display = ("person", "role", "agency", "unit", "position", "valid_from", "valid_to")
     list_filter = ("role", ("valid_to", admin.EmptyFieldListFilter))
     search_fields = ("person__full_name", "person__username", "agency__name", "agency__abbreviation")
@@ -73,7 +54,7 @@ class RoleAssignmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ReadOnlyAdmin):
+class DelegationAdmin(ReadOnlyModelAdmin):
     list_display = ("delegator", "delegate", "role", "agency", "starts_at", "ends_at", "revoked_at")
     list_filter = ("role", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("delegator__full_name", "delegate__full_name", "agency__name", "reason")

@@ -167,7 +167,7 @@ class DemoLoader:
         province = self.agency(
             name=name, abbreviation=abbreviation, kind="PROVINCE", code=code, parent=None, valid_from=data.HISTORY_START
         )
-        self._province_people(province)
+        self._staff(data.PROVINCE_STAFF, province, showcase=True)
         agencies = {}
         for name, abbreviation, kind, level2 in data.PROVINCIAL_AGENCIES:
             agency = self.agency(
@@ -195,113 +195,47 @@ class DemoLoader:
             )
             communes[abbreviation] = commune
             units = [self.unit(commune, n, a) for n, a in data.COMMUNE_UNITS]
-            self._commune_people(commune, units)
+            self._staff(data.COMMUNE_STAFF, commune, units=units, showcase=abbreviation == "HT")
         self._history(province, communes)
         self._delegation(agencies["STC"])
         self._welcome()
         return self.result
 
-    def _province_people(self, province: Agency) -> None:
-        self.person(
-            username="quantri",
-            agency=province,
-            role=Role.ADMIN,
-            position="Quản trị hệ thống",
-            full_name="Lê Minh Quản",
-            staff=True,
-            describe="ADMIN — UBND tỉnh (toàn tỉnh)",
-        )
-        self.person(
-            username="chutich.ubnd",
-            agency=province,
-            role=Role.AGENCY_LEADER,
-            position="Chủ tịch",
-            full_name="Nguyễn Đức Thanh",
-            describe="AGENCY_LEADER — Chủ tịch UBND tỉnh",
-        )
-        self.person(username="phochutich.ubnd", agency=province, role=Role.AGENCY_LEADER, position="Phó Chủ tịch")
-        self.person(
-            username="vanthu.ubnd",
-            agency=province,
-            role=Role.CLERK,
-            position="Văn thư",
-            full_name="Trịnh Thị Thu Hà",
-            describe="CLERK — Văn thư UBND tỉnh",
-        )
-        self.person(username="luutru.ubnd", agency=province, role=Role.ARCHIVIST, position="Lưu trữ viên")
+    def _staff(
+        self,
+        rows: list[data.DemoStaff],
+        agency: Agency,
+        *,
+        showcase: bool,
+        units: list[Unit] | None = None,
+        unit: Unit | None = None,
+    ) -> None:
+        """The people of ``rows`` in ``agency`` (in ``unit``, or in the unit a row names)."""
+        for row in rows:
+            self.person(
+                username=row.username.format(
+                    agency=_slug(agency.abbreviation), unit=_slug(unit.abbreviation) if unit else ""
+                ),
+                agency=agency,
+                unit=units[row.unit] if units and row.unit is not None else unit,
+                role=row.role,
+                position=data.TITLES_IN_AGENCY.get((agency.abbreviation, row.position), row.position),
+                full_name=row.full_name if showcase else None,
+                describe=row.describe if showcase else None,
+                staff=row.staff,
+            )
 
     def _department_people(self, agency: Agency, units: list[Unit]) -> None:
-        slug = _slug(agency.abbreviation)
-        main = agency.abbreviation == "STC"
-        leader_title = (
-            "Chánh Văn phòng"
-            if agency.abbreviation == "VPUBND"
-            else ("Chánh Thanh tra" if agency.abbreviation == "TTr" else "Giám đốc")
-        )
-        self.person(
-            username=f"giamdoc.{slug}",
-            agency=agency,
-            role=Role.AGENCY_LEADER,
-            position=leader_title,
-            full_name="Phạm Quang Huy" if main else None,
-            describe="AGENCY_LEADER — Giám đốc Sở Tài chính" if main else None,
-        )
-        self.person(
-            username=f"phogiamdoc.{slug}",
-            agency=agency,
-            role=Role.AGENCY_LEADER,
-            position="Phó Giám đốc",
-            full_name="Hoàng Thị Ngọc Lan" if main else None,
-            describe="AGENCY_LEADER — Phó Giám đốc Sở Tài chính" if main else None,
-        )
-        self.person(
-            username=f"vanthu.{slug}",
-            agency=agency,
-            role=Role.CLERK,
-            position="Văn thư",
-            full_name="Đỗ Thị Hương" if main else None,
-            describe="CLERK — Văn thư Sở Tài chính" if main else None,
-        )
-        self.person(
-            username=f"luutru.{slug}",
-            agency=agency,
-            role=Role.ARCHIVIST,
-            position="Lưu trữ viên",
-            describe="ARCHIVIST — Lưu trữ Sở Tài chính" if main else None,
-        )
-        self.person(username=f"quantri.{slug}", agency=agency, role=Role.ADMIN, position="Quản trị hệ thống")
+        showcase = agency.abbreviation == "STC"
+        self._staff(data.DEPARTMENT_STAFF, agency, showcase=showcase)
         for index, unit in enumerate(units):
-            unit_slug = _slug(unit.abbreviation)
-            first = main and index == len(data.DEPARTMENT_UNITS)
-            self.person(
-                username=f"truongphong.{unit_slug}.{slug}",
-                agency=agency,
-                unit=unit,
-                role=Role.UNIT_LEADER,
-                position="Trưởng phòng",
-                full_name="Vũ Văn Cường" if first else None,
-                describe="UNIT_LEADER — Trưởng phòng Quản lý Ngân sách, STC" if first else None,
-            )
-            self.person(
-                username=f"chuyenvien.{unit_slug}.{slug}",
-                agency=agency,
-                unit=unit,
-                role=Role.OFFICER,
-                position="Chuyên viên",
-                full_name="Bùi Thị Mai Anh" if first else None,
-                describe="OFFICER — Chuyên viên Phòng Quản lý Ngân sách, STC" if first else None,
-            )
-            self.person(
-                username=f"chuyenvien2.{unit_slug}.{slug}",
-                agency=agency,
-                unit=unit,
-                role=Role.OFFICER,
-                position="Chuyên viên",
-            )
+            first_special_unit = index == len(data.DEPARTMENT_UNITS)
+            self._staff(data.UNIT_STAFF, agency, unit=unit, showcase=showcase and first_special_unit)
         if agency.abbreviation == "SKHCN":
+            # An inspector of Sở KH&CN who oversees the whole province.
             province = agency.parent
             assert province is not None  # noqa: S101 - the demo tree
-            person = self.person(
+            self.person(
                 username="giamsat.skhcn",
                 agency=agency,
                 unit=units[-1],
@@ -316,42 +250,6 @@ class DemoLoader:
                 position="Thanh tra viên",
                 describe="INSPECTOR — Sở KH&CN, giám sát toàn tỉnh",
             )
-            del person
-
-    def _commune_people(self, commune: Agency, units: list[Unit]) -> None:
-        slug = _slug(commune.abbreviation)
-        main = commune.abbreviation == "HT"
-        self.person(
-            username=f"chutich.{slug}",
-            agency=commune,
-            role=Role.AGENCY_LEADER,
-            position="Chủ tịch",
-            full_name="Lương Văn Sơn" if main else None,
-            describe="AGENCY_LEADER — Chủ tịch UBND phường Hạc Thành" if main else None,
-        )
-        self.person(
-            username=f"vanthu.{slug}",
-            agency=commune,
-            role=Role.CLERK,
-            position="Văn thư",
-            describe="CLERK — Văn thư phường Hạc Thành" if main else None,
-        )
-        self.person(
-            username=f"chuyenvien.{slug}",
-            agency=commune,
-            unit=units[1],
-            role=Role.OFFICER,
-            position="Chuyên viên",
-            describe="OFFICER — phường Hạc Thành" if main else None,
-        )
-        self.person(
-            username=f"motcua.{slug}",
-            agency=commune,
-            unit=units[3],
-            role=Role.ONESTOP_OFFICER,
-            position="Công chức một cửa",
-            describe="ONESTOP_OFFICER — Một cửa phường Hạc Thành" if main else None,
-        )
 
     def _history(self, province: Agency, communes: dict[str, Agency]) -> None:
         history_start = datetime(2020, 1, 1, tzinfo=VIETNAM)

@@ -5,6 +5,7 @@ department and commune codes below are illustrative for the demo, not the offici
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 PLACE = "Thanh Hóa"
@@ -129,6 +130,96 @@ POSITIONS = [
     ("Công chức một cửa", 87),
     ("Thanh tra viên", 88),
     ("Quản trị hệ thống", 90),
+]
+
+# In these agencies the head is not called "Giám đốc".
+TITLES_IN_AGENCY = {("VPUBND", "Giám đốc"): "Chánh Văn phòng", ("TTr", "Giám đốc"): "Chánh Thanh tra"}
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    """One account of the demo, made for every agency (or unit) the row applies to.
+
+    ``username`` may name the agency and the unit (``{agency}``, ``{unit}``: their folded
+    abbreviations). ``full_name`` and ``describe`` (the account's line in the list printed after
+    loading) apply only in the showcase agency; elsewhere the name is drawn at random.
+    ``unit`` is the index of the agency's unit the person works in."""
+
+    username: str
+    role: str
+    position: str
+    full_name: str | None = None
+    describe: str | None = None
+    unit: int | None = None
+    staff: bool = False
+
+
+PROVINCE_STAFF = [
+    DemoStaff("quantri", "ADMIN", "Quản trị hệ thống", "Lê Minh Quản", "ADMIN — UBND tỉnh (toàn tỉnh)", staff=True),
+    DemoStaff("chutich.ubnd", "AGENCY_LEADER", "Chủ tịch", "Nguyễn Đức Thanh", "AGENCY_LEADER — Chủ tịch UBND tỉnh"),
+    DemoStaff("phochutich.ubnd", "AGENCY_LEADER", "Phó Chủ tịch"),
+    DemoStaff("vanthu.ubnd", "CLERK", "Văn thư", "Trịnh Thị Thu Hà", "CLERK — Văn thư UBND tỉnh"),
+    DemoStaff("luutru.ubnd", "ARCHIVIST", "Lưu trữ viên"),
+]
+
+# Every provincial agency; the showcase is Sở Tài chính (STC).
+DEPARTMENT_STAFF = [
+    DemoStaff(
+        "giamdoc.{agency}",
+        "AGENCY_LEADER",
+        "Giám đốc",
+        "Phạm Quang Huy",
+        "AGENCY_LEADER — Giám đốc Sở Tài chính",
+    ),
+    DemoStaff(
+        "phogiamdoc.{agency}",
+        "AGENCY_LEADER",
+        "Phó Giám đốc",
+        "Hoàng Thị Ngọc Lan",
+        "AGENCY_LEADER — Phó Giám đốc Sở Tài chính",
+    ),
+    DemoStaff("vanthu.{agency}", "CLERK", "Văn thư", "Đỗ Thị Hương", "CLERK — Văn thư Sở Tài chính"),
+    DemoStaff("luutru.{agency}", "ARCHIVIST", "Lưu trữ viên", describe="ARCHIVIST — Lưu trữ Sở Tài chính"),
+    DemoStaff("quantri.{agency}", "ADMIN", "Quản trị hệ thống"),
+]
+
+# Every unit of a provincial agency; the showcase is the first special unit of STC (Phòng Quản lý Ngân sách).
+UNIT_STAFF = [
+    DemoStaff(
+        "truongphong.{unit}.{agency}",
+        "UNIT_LEADER",
+        "Trưởng phòng",
+        "Vũ Văn Cường",
+        "UNIT_LEADER — Trưởng phòng Quản lý Ngân sách, STC",
+    ),
+    DemoStaff(
+        "chuyenvien.{unit}.{agency}",
+        "OFFICER",
+        "Chuyên viên",
+        "Bùi Thị Mai Anh",
+        "OFFICER — Chuyên viên Phòng Quản lý Ngân sách, STC",
+    ),
+    DemoStaff("chuyenvien2.{unit}.{agency}", "OFFICER", "Chuyên viên"),
+]
+
+# Every commune and ward; the showcase is Phường Hạc Thành (HT). Units as in COMMUNE_UNITS.
+COMMUNE_STAFF = [
+    DemoStaff(
+        "chutich.{agency}",
+        "AGENCY_LEADER",
+        "Chủ tịch",
+        "Lương Văn Sơn",
+        "AGENCY_LEADER — Chủ tịch UBND phường Hạc Thành",
+    ),
+    DemoStaff("vanthu.{agency}", "CLERK", "Văn thư", describe="CLERK — Văn thư phường Hạc Thành"),
+    DemoStaff("chuyenvien.{agency}", "OFFICER", "Chuyên viên", describe="OFFICER — phường Hạc Thành", unit=1),
+    DemoStaff(
+        "motcua.{agency}",
+        "ONESTOP_OFFICER",
+        "Công chức một cửa",
+        describe="ONESTOP_OFFICER — Một cửa phường Hạc Thành",
+        unit=3,
+    ),
 ]
 
 FAMILY_NAMES = [

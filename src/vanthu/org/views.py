@@ -5,6 +5,7 @@ they may not take is a 403 (policies, re-checked by every service)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from typing import cast
 
@@ -30,6 +31,7 @@ from vanthu.org import policies
 from vanthu.org import presenters
 from vanthu.org import selectors
 from vanthu.org import services
+from vanthu.org.models import Agency
 from vanthu.org.models import Delegation
 from vanthu.org.models import Person
 from vanthu.org.models import RoleAssignment
@@ -128,22 +130,13 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     now = clock.now()
-    agency = selectors.agency_get_for(person=_person(request), pk=pk, now=now)
-    policies.require_manage_agency(_person(request), agency, now)
-    form = forms.AgencyForm(request.POST or None, initial=forms.AgencyForm.initial_for(agency))
+    agency = _managed_agency(request, pk, now)
     return _form_page(
         request,
-        form=form,
+        form=forms.AgencyForm(request.POST or None, initial=forms.AgencyForm.initial_for(agency)),
         call=lambda kwargs: services.agency_update(agency=agency, actor=_person(request), now=now, **kwargs),
-        success=lambda updated: _with_message(
-            request, _("The agency was saved."), reverse("org:agency_detail", args=[updated.pk])
-        ),
-        context={
-            "title": _("Edit %(agency)s") % {"agency": agency.name},
-            "agency": agency,
-            "cancel_url": reverse("org:agency_detail", args=[agency.pk]),
-            "submit_label": _("Save"),
-        },
+        success=_back_to_agency(request, agency, _("The agency was saved.")),
+        context=_agency_form_context(agency, title=_("Edit %(agency)s") % {"agency": agency.name}, submit=_("Save")),
     )
 
 
@@ -151,13 +144,11 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_merge(request: HttpRequest, pk: int) -> HttpResponse:
     now = clock.now()
-    agency = selectors.agency_get_for(person=_person(request), pk=pk, now=now)
-    policies.require_manage_agency(_person(request), agency, now)
+    agency = _managed_agency(request, pk, now)
     successors = presenters.merge_successors(viewer=_person(request), agency=agency, now=now)
-    form = forms.AgencyMergeForm(request.POST or None, successors=successors)
     return _form_page(
         request,
-        form=form,
+        form=forms.AgencyMergeForm(request.POST or None, successors=successors),
         call=lambda kwargs: services.agency_merge(predecessor=agency, actor=_person(request), now=now, **kwargs),
         success=lambda merged: _with_message(
             request,
@@ -165,16 +156,13 @@ def agency_merge(request: HttpRequest, pk: int) -> HttpResponse:
             % {"agency": merged.name, "successor": merged.successor.name},
             reverse("org:agency_detail", args=[merged.pk]),
         ),
-        context={
-            "title": _("Merge %(agency)s into another agency") % {"agency": agency.name},
-            "agency": agency,
-            "intro": _(
-                "Future work goes to the successor; the agency and its history stay readable under its old name."
-            ),
-            "cancel_url": reverse("org:agency_detail", args=[agency.pk]),
-            "submit_label": _("Merge"),
-            "danger": True,
-        },
+        context=_agency_form_context(
+            agency,
+            title=_("Merge %(agency)s into another agency") % {"agency": agency.name},
+            submit=_("Merge"),
+            intro=_("Future work goes to the successor; the agency and its history stay readable under its old name."),
+            danger=True,
+        ),
     )
 
 
@@ -185,22 +173,15 @@ def agency_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     now = clock.now()
-    agency = selectors.agency_get_for(person=_person(request), pk=pk, now=now)
-    policies.require_manage_agency(_person(request), agency, now)
-    form = forms.UnitForm(request.POST or None)
+    agency = _managed_agency(request, pk, now)
     return _form_page(
         request,
-        form=form,
+        form=forms.UnitForm(request.POST or None),
         call=lambda kwargs: services.unit_create(agency=agency, actor=_person(request), now=now, **kwargs),
-        success=lambda unit: _with_message(
-            request, _("The unit was created."), reverse("org:agency_detail", args=[agency.pk])
+        success=_back_to_agency(request, agency, _("The unit was created.")),
+        context=_agency_form_context(
+            agency, title=_("New unit in %(agency)s") % {"agency": agency.name}, submit=_("Create")
         ),
-        context={
-            "title": _("New unit in %(agency)s") % {"agency": agency.name},
-            "agency": agency,
-            "cancel_url": reverse("org:agency_detail", args=[agency.pk]),
-            "submit_label": _("Create"),
-        },
     )
 
 
@@ -213,7 +194,6 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
         policies.can_manage_people_of(_person(request), agency, now),
         _("Only an administrator of this agency may add people."),
     )
-    form = forms.PersonCreateForm(request.POST or None)
 
     def next_step(person: Any) -> str:
         # A new person has no role yet: continue with giving them one here.
@@ -226,15 +206,12 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _form_page(
         request,
-        form=form,
+        form=forms.PersonCreateForm(request.POST or None),
         call=lambda kwargs: services.person_create(agency=agency, actor=_person(request), now=now, **kwargs),
         success=next_step,
-        context={
-            "title": _("New person in %(agency)s") % {"agency": agency.name},
-            "agency": agency,
-            "cancel_url": reverse("org:agency_detail", args=[agency.pk]),
-            "submit_label": _("Create"),
-        },
+        context=_agency_form_context(
+            agency, title=_("New person in %(agency)s") % {"agency": agency.name}, submit=_("Create")
+        ),
     )
 
 
@@ -242,22 +219,16 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_assign(request: HttpRequest, pk: int) -> HttpResponse:
     now = clock.now()
-    agency = selectors.agency_get_for(person=_person(request), pk=pk, now=now)
-    policies.require_manage_agency(_person(request), agency, now)
-    form = forms.RoleAssignForm(request.POST or None, agency=agency, initial={"person": request.GET.get("person", "")})
+    agency = _managed_agency(request, pk, now)
+    initial = {"person": request.GET.get("person", "")}
     return _form_page(
         request,
-        form=form,
+        form=forms.RoleAssignForm(request.POST or None, agency=agency, initial=initial),
         call=lambda kwargs: services.role_assign(agency=agency, actor=_person(request), now=now, **kwargs),
-        success=lambda assignment: _with_message(
-            request, _("The role was given."), reverse("org:agency_detail", args=[agency.pk])
+        success=_back_to_agency(request, agency, _("The role was given.")),
+        context=_agency_form_context(
+            agency, title=_("Give a role in %(agency)s") % {"agency": agency.name}, submit=_("Give the role")
         ),
-        context={
-            "title": _("Give a role in %(agency)s") % {"agency": agency.name},
-            "agency": agency,
-            "cancel_url": reverse("org:agency_detail", args=[agency.pk]),
-            "submit_label": _("Give the role"),
-        },
     )
 
 
@@ -314,18 +285,13 @@ def delegation_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=form,
         call=lambda kwargs: services.delegation_create(agency=agency, actor=_person(request), now=now, **kwargs),
-        success=lambda delegation: _with_message(
-            request, _("The delegation was recorded."), reverse("org:agency_detail", args=[agency.pk])
+        success=_back_to_agency(request, agency, _("The delegation was recorded.")),
+        context=_agency_form_context(
+            agency,
+            title=_("Delegate a role in %(agency)s") % {"agency": agency.name},
+            submit=_("Delegate"),
+            intro=_("The delegate acts in the role for the period given; every action is recorded in the audit trail."),
         ),
-        context={
-            "title": _("Delegate a role in %(agency)s") % {"agency": agency.name},
-            "agency": agency,
-            "intro": _(
-                "The delegate acts in the role for the period given; every action is recorded in the audit trail."
-            ),
-            "cancel_url": reverse("org:agency_detail", args=[agency.pk]),
-            "submit_label": _("Delegate"),
-        },
     )
 
 
@@ -352,6 +318,29 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+def _managed_agency(request: HttpRequest, pk: int, now: datetime) -> Agency:
+    """The agency of the URL: a 404 if the viewer may not see it, a 403 if they may not manage it."""
+    agency = selectors.agency_get_for(person=_person(request), pk=pk, now=now)
+    policies.require_manage_agency(_person(request), agency, now)
+    return agency
+
+
+def _agency_form_context(agency: Agency, *, title: str, submit: str, **extra: Any) -> dict[str, Any]:
+    """The context of a form page about ``agency``: Cancel goes back to the agency."""
+    return {
+        "title": title,
+        "agency": agency,
+        "cancel_url": reverse("org:agency_detail", args=[agency.pk]),
+        "submit_label": submit,
+        **extra,
+    }
+
+
+def _back_to_agency(request: HttpRequest, agency: Agency, text: str) -> Callable[[Any], str]:
+    """The success step of a form page about ``agency``: say ``text``, go back to the agency."""
+    return lambda _result: _with_message(request, text, reverse("org:agency_detail", args=[agency.pk]))
 
 
 def _with_message(request: HttpRequest, text: str, url: str) -> str:

@@ -12,39 +12,16 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from vanthu.accounts.tokens import api_token_issue
 from vanthu.audit import services as audit
-from vanthu.org.tests.factories import PersonFactory
+from vanthu.core.tests.api_helpers import PEOPLE
+from vanthu.core.tests.api_helpers import caller
+from vanthu.core.tests.api_helpers import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-ROLES = [
-    "clerk",
-    "agency_leader",
-    "unit_leader",
-    "officer",
-    "archivist",
-    "onestop_officer",
-    "inspector",
-    "admin",
-    "province_admin",
-    "other_officer",
-    "outsider",
-    "superuser",
-    "anonymous",
-]
+ROLES = [*PEOPLE, "superuser", "anonymous"]
 WHERE = ["own", "other", "province", "unattached"]
 READS_ALL = {"superuser", "province_admin", "inspector"}
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch, now: Any) -> None:
-    monkeypatch.setattr("vanthu.core.clock.now", lambda: now)
-
-
-@pytest.fixture
-def superuser(db: None) -> Any:
-    return PersonFactory(full_name="Siêu Quản Trị", is_superuser=True)
 
 
 @pytest.fixture
@@ -65,17 +42,6 @@ def events(province: Any, agency: Any, other_agency: Any, now: Any) -> dict[str,
         }
 
 
-def client_for(person: Any) -> APIClient:
-    client = APIClient()
-    if person is not None:
-        client.force_authenticate(person)
-    return client
-
-
-def _viewer(request: pytest.FixtureRequest, role: str) -> Any:
-    return None if role == "anonymous" else request.getfixturevalue(role)
-
-
 def expected_list(role: str) -> int:
     if role == "anonymous":
         return 401
@@ -93,7 +59,7 @@ def expected_detail(role: str, where: str) -> int:
 class TestAuditMatrix:
     @pytest.mark.parametrize("role", ROLES)
     def test_list(self, request: pytest.FixtureRequest, role: str, events: dict[str, Any]) -> None:
-        response = client_for(_viewer(request, role)).get("/api/v1/audit/", {"page_size": 200})
+        response = client_for(caller(request, role)).get("/api/v1/audit/", {"page_size": 200})
 
         assert response.status_code == expected_list(role)
         if response.status_code == 200:
@@ -107,7 +73,7 @@ class TestAuditMatrix:
     @pytest.mark.parametrize("where", WHERE)
     @pytest.mark.parametrize("role", ROLES)
     def test_detail(self, request: pytest.FixtureRequest, role: str, where: str, events: dict[str, Any]) -> None:
-        response = client_for(_viewer(request, role)).get(f"/api/v1/audit/{events[where].pk}/")
+        response = client_for(caller(request, role)).get(f"/api/v1/audit/{events[where].pk}/")
 
         assert response.status_code == expected_detail(role, where)
 
@@ -214,11 +180,10 @@ class TestAuditFilters:
         assert response.json()["count"] == 30
 
 
-def test_reads_with_a_bearer_token(inspector: Any, events: dict[str, Any], now: Any) -> None:
-    with transaction.atomic():
-        _token, raw = api_token_issue(person=inspector, now=now)
+def test_reads_with_a_bearer_token(bearer_client: Any, inspector: Any, events: dict[str, Any], now: Any) -> None:
+    client = bearer_client(inspector, now=now)
 
-    response = APIClient().get("/api/v1/audit/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.get("/api/v1/audit/")
 
     assert response.status_code == 200
     # The events of the fixture and the token's own issuance.

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from vanthu.audit import policies
 from vanthu.audit import services as audit
+from vanthu.core.tests import api_helpers
 from vanthu.org.models import Role
 from vanthu.org.tests.factories import AgencyFactory
 from vanthu.org.tests.factories import DelegationFactory
@@ -18,28 +19,7 @@ from vanthu.org.tests.factories import person_with_role
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = [
-    "clerk",
-    "agency_leader",
-    "unit_leader",
-    "officer",
-    "archivist",
-    "onestop_officer",
-    "inspector",
-    "admin",
-    "province_admin",
-    "other_officer",
-    "outsider",
-    "superuser",
-    "other_admin",
-    "merged_admin",
-    "admin_delegate",
-]
-
-
-@pytest.fixture
-def superuser(db: None) -> Any:
-    return PersonFactory(is_superuser=True)
+PEOPLE = [*api_helpers.PEOPLE, "superuser", "other_admin", "merged_admin", "admin_delegate"]
 
 
 @pytest.fixture

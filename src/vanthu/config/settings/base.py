@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "vanthu.org",
     "vanthu.accounts",
     "vanthu.audit",
+    "vanthu.signing",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,10 @@ AXES_VERBOSE = False
 VANTHU_TWO_FACTOR_ROLES = env.get_list("VANTHU_TWO_FACTOR_ROLES", default=["AGENCY_LEADER", "CLERK", "ADMIN"])
 VANTHU_TWO_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = "Vanthu"
+
+# Passwords and PINs of server-held signing keys (PKCS#12 files, PKCS#11 tokens), by name:
+# VANTHU_SIGNING_KEY_SECRET_<NAME>=…; never stored in the database.
+VANTHU_SIGNING_KEY_SECRETS = env.get_prefixed("VANTHU_SIGNING_KEY_SECRET_")
 
 VANTHU_API_TOKEN_HOURS = env.get_int("VANTHU_API_TOKEN_HOURS", default=12)
 VANTHU_MAX_UPLOAD_BYTES = env.get_int("VANTHU_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)

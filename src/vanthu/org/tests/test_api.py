@@ -11,47 +11,23 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from vanthu.accounts.tokens import api_token_issue
+from vanthu.core.tests.api_helpers import PEOPLE
+from vanthu.core.tests.api_helpers import caller
+from vanthu.core.tests.api_helpers import client_for
 from vanthu.org import services
 from vanthu.org.models import Agency
 from vanthu.org.models import AgencyKind
 from vanthu.org.models import Role
 from vanthu.org.tests.factories import AgencyFactory
 from vanthu.org.tests.factories import DelegationFactory
-from vanthu.org.tests.factories import PersonFactory
 from vanthu.org.tests.factories import UnitFactory
 from vanthu.org.tests.factories import person_with_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-ROLES = [
-    "clerk",
-    "agency_leader",
-    "unit_leader",
-    "officer",
-    "archivist",
-    "onestop_officer",
-    "inspector",
-    "admin",
-    "province_admin",
-    "other_officer",
-    "outsider",
-    "superuser",
-    "anonymous",
-]
+ROLES = [*PEOPLE, "superuser", "anonymous"]
 MEMBERS = {"clerk", "agency_leader", "unit_leader", "officer", "archivist", "onestop_officer", "admin"}
 WHERE = ["own", "other", "province"]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch, now: Any) -> None:
-    """The API reads the clock through vanthu.core.clock.now(): pin it to the fixtures' time."""
-    monkeypatch.setattr("vanthu.core.clock.now", lambda: now)
-
-
-@pytest.fixture
-def superuser(db: None) -> Any:
-    return PersonFactory(full_name="Siêu Quản Trị", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture
@@ -78,15 +54,16 @@ def units(places: dict[str, Any], unit: Any) -> dict[str, Any]:
     }
 
 
-def _viewer(request: pytest.FixtureRequest, role: str) -> Any:
-    return None if role == "anonymous" else request.getfixturevalue(role)
-
-
-def client_for(person: Any) -> APIClient:
-    client = APIClient()
-    if person is not None:
-        client.force_authenticate(person)
-    return client
+def new_agency(**fields: Any) -> dict[str, Any]:
+    """A valid body for POST /api/v1/agencies/, with ``fields`` changed (``parent`` is required)."""
+    return {
+        "name": "Ban Quản lý dự án",
+        "abbreviation": "BQLDA",
+        "kind": AgencyKind.PUBLIC_SERVICE_UNIT,
+        "code_qcvn102": "000.00.91.H56",
+        "place_name": "Thanh Hóa",
+        **fields,
+    }
 
 
 def _sees_people_of(role: str, where: str) -> bool:
@@ -138,7 +115,7 @@ def expected_create(role: str, where: str) -> int:
 class TestAgencyMatrix:
     @pytest.mark.parametrize("role", ROLES)
     def test_list(self, request: pytest.FixtureRequest, role: str, places: dict[str, Any]) -> None:
-        response = client_for(_viewer(request, role)).get("/api/v1/agencies/")
+        response = client_for(caller(request, role)).get("/api/v1/agencies/")
 
         assert response.status_code == (401 if role == "anonymous" else 200)
         if role not in {"anonymous", "outsider"}:
@@ -149,7 +126,7 @@ class TestAgencyMatrix:
     @pytest.mark.parametrize("where", WHERE)
     @pytest.mark.parametrize("role", ROLES)
     def test_detail(self, request: pytest.FixtureRequest, role: str, where: str, places: dict[str, Any]) -> None:
-        response = client_for(_viewer(request, role)).get(f"/api/v1/agencies/{places[where].pk}/")
+        response = client_for(caller(request, role)).get(f"/api/v1/agencies/{places[where].pk}/")
 
         assert response.status_code == expected_read(role, role != "outsider")
 
@@ -158,7 +135,7 @@ class TestAgencyMatrix:
     def test_units(
         self, request: pytest.FixtureRequest, role: str, where: str, places: dict[str, Any], units: dict[str, Any]
     ) -> None:
-        response = client_for(_viewer(request, role)).get(f"/api/v1/agencies/{places[where].pk}/units/")
+        response = client_for(caller(request, role)).get(f"/api/v1/agencies/{places[where].pk}/units/")
 
         assert response.status_code == expected_read(role, _sees_people_of(role, where))
         if response.status_code == 200:
@@ -167,16 +144,9 @@ class TestAgencyMatrix:
     @pytest.mark.parametrize("where", WHERE)
     @pytest.mark.parametrize("role", ROLES)
     def test_create(self, request: pytest.FixtureRequest, role: str, where: str, places: dict[str, Any]) -> None:
-        payload = {
-            "name": "Ban Quản lý dự án",
-            "abbreviation": "BQLDA",
-            "kind": AgencyKind.PUBLIC_SERVICE_UNIT,
-            "code_qcvn102": "000.00.91.H56",
-            "place_name": "Thanh Hóa",
-            "parent": places[where].pk,
-        }
+        payload = new_agency(parent=places[where].pk)
 
-        response = client_for(_viewer(request, role)).post("/api/v1/agencies/", payload, format="json")
+        response = client_for(caller(request, role)).post("/api/v1/agencies/", payload, format="json")
 
         assert response.status_code == expected_create(role, where), response.content
         assert Agency.objects.filter(abbreviation="BQLDA").exists() == (response.status_code == 201)
@@ -186,7 +156,7 @@ class TestAgencyMatrix:
     def test_update(self, request: pytest.FixtureRequest, role: str, where: str, places: dict[str, Any]) -> None:
         target = places[where]
 
-        response = client_for(_viewer(request, role)).patch(
+        response = client_for(caller(request, role)).patch(
             f"/api/v1/agencies/{target.pk}/", {"place_name": "Sầm Sơn"}, format="json"
         )
 
@@ -200,7 +170,7 @@ class TestAgencyMatrix:
         old = AgencyFactory(parent=places[where], name="Xã Cũ", abbreviation="XC", kind=AgencyKind.COMMUNE)
         new = AgencyFactory(parent=places[where], name="Xã Mới", abbreviation="XM", kind=AgencyKind.COMMUNE)
 
-        response = client_for(_viewer(request, role)).post(
+        response = client_for(caller(request, role)).post(
             f"/api/v1/agencies/{old.pk}/actions/merge/",
             {"successor": new.pk, "effective_date": "2026-03-01"},
             format="json",
@@ -215,7 +185,7 @@ class TestAgencyMatrix:
     def test_delete(self, request: pytest.FixtureRequest, role: str, where: str, places: dict[str, Any]) -> None:
         mistake = AgencyFactory(parent=places[where], name="Tạo nhầm", abbreviation="NHAM")
 
-        response = client_for(_viewer(request, role)).delete(f"/api/v1/agencies/{mistake.pk}/")
+        response = client_for(caller(request, role)).delete(f"/api/v1/agencies/{mistake.pk}/")
 
         assert response.status_code == expected_write(role, where, 204), response.content
         assert Agency.objects.filter(pk=mistake.pk).exists() == (response.status_code != 204)
@@ -224,7 +194,7 @@ class TestAgencyMatrix:
 class TestPeopleMatrix:
     @pytest.mark.parametrize("role", ROLES)
     def test_list(self, request: pytest.FixtureRequest, role: str, staff: dict[str, Any]) -> None:
-        viewer = _viewer(request, role)
+        viewer = caller(request, role)
 
         response = client_for(viewer).get("/api/v1/people/", {"page_size": 200})
 
@@ -238,7 +208,7 @@ class TestPeopleMatrix:
     @pytest.mark.parametrize("where", WHERE)
     @pytest.mark.parametrize("role", ROLES)
     def test_detail(self, request: pytest.FixtureRequest, role: str, where: str, staff: dict[str, Any]) -> None:
-        response = client_for(_viewer(request, role)).get(f"/api/v1/people/{staff[where].pk}/")
+        response = client_for(caller(request, role)).get(f"/api/v1/people/{staff[where].pk}/")
 
         assert response.status_code == expected_read(role, _sees_people_of(role, where))
         if response.status_code == 404:
@@ -246,7 +216,7 @@ class TestPeopleMatrix:
 
     @pytest.mark.parametrize("role", ROLES)
     def test_me(self, request: pytest.FixtureRequest, role: str) -> None:
-        viewer = _viewer(request, role)
+        viewer = caller(request, role)
 
         response = client_for(viewer).get("/api/v1/people/me/")
 
@@ -375,14 +345,13 @@ class TestAgencyWrites:
 
         response = client_for(province_admin).post(
             "/api/v1/agencies/",
-            {
-                "name": "Sở Giáo dục và Đào tạo",
-                "abbreviation": "SGDĐT",
-                "kind": "DEPARTMENT",
-                "code_qcvn102": "000.00.05.H56",
-                "place_name": "Thanh Hóa",
-                "parent": province.pk,
-            },
+            new_agency(
+                parent=province.pk,
+                name="Sở Giáo dục và Đào tạo",
+                abbreviation="SGDĐT",
+                kind="DEPARTMENT",
+                code_qcvn102="000.00.05.H56",
+            ),
             format="json",
         )
 
@@ -396,14 +365,7 @@ class TestAgencyWrites:
     def test_refuses_an_invalid_code_with_422_and_the_field(self, province_admin: Any, province: Any) -> None:
         response = client_for(province_admin).post(
             "/api/v1/agencies/",
-            {
-                "name": "Sở Lạ",
-                "abbreviation": "SL",
-                "kind": "DEPARTMENT",
-                "code_qcvn102": "H56",
-                "place_name": "Thanh Hóa",
-                "parent": province.pk,
-            },
+            new_agency(parent=province.pk, name="Sở Lạ", abbreviation="SL", kind="DEPARTMENT", code_qcvn102="H56"),
             format="json",
         )
 
@@ -418,14 +380,13 @@ class TestAgencyWrites:
     ) -> None:
         response = client_for(province_admin).post(
             "/api/v1/agencies/",
-            {
-                "name": "Sở Trùng",
-                "abbreviation": agency.abbreviation,
-                "kind": "DEPARTMENT",
-                "code_qcvn102": "000.00.77.H56",
-                "place_name": "Thanh Hóa",
-                "parent": province.pk,
-            },
+            new_agency(
+                parent=province.pk,
+                name="Sở Trùng",
+                abbreviation=agency.abbreviation,
+                kind="DEPARTMENT",
+                code_qcvn102="000.00.77.H56",
+            ),
             format="json",
         )
 
@@ -441,14 +402,9 @@ class TestAgencyWrites:
     def test_refuses_an_unknown_parent_with_422(self, province_admin: Any) -> None:
         response = client_for(province_admin).post(
             "/api/v1/agencies/",
-            {
-                "name": "Sở Mồ Côi",
-                "abbreviation": "SMC",
-                "kind": "DEPARTMENT",
-                "code_qcvn102": "000.00.78.H56",
-                "place_name": "Thanh Hóa",
-                "parent": 987654,
-            },
+            new_agency(
+                parent=987654, name="Sở Mồ Côi", abbreviation="SMC", kind="DEPARTMENT", code_qcvn102="000.00.78.H56"
+            ),
             format="json",
         )
 
@@ -595,6 +551,7 @@ class TestDelegation:
     def test_a_delegate_of_an_agency_leader_sees_the_agency_people_only_during_the_delegation(
         self,
         monkeypatch: pytest.MonkeyPatch,
+        bearer_client: Any,
         now: Any,
         agency_leader: Any,
         other_officer: Any,
@@ -614,9 +571,7 @@ class TestDelegation:
         def bearer_get(path: str) -> Any:
             from vanthu.core import clock
 
-            with transaction.atomic():
-                _token, raw = api_token_issue(person=other_officer, now=clock.now())
-            return APIClient().get(path, HTTP_AUTHORIZATION=f"Bearer {raw}")
+            return bearer_client(other_officer, now=clock.now()).get(path)
 
         during = bearer_get(f"/api/v1/people/{colleague.pk}/")
         me = bearer_get("/api/v1/people/me/").json()
@@ -679,11 +634,10 @@ class TestMergedAgencies:
 
 
 class TestBearerTokens:
-    def test_a_valid_token_authenticates(self, officer: Any, now: Any) -> None:
-        with transaction.atomic():
-            _token, raw = api_token_issue(person=officer, now=now)
+    def test_a_valid_token_authenticates(self, bearer_client: Any, officer: Any, now: Any) -> None:
+        client = bearer_client(officer, now=now)
 
-        response = APIClient().get("/api/v1/people/me/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        response = client.get("/api/v1/people/me/")
 
         assert response.status_code == 200
         assert response.json()["id"] == officer.pk
@@ -695,12 +649,13 @@ class TestBearerTokens:
         assert response.json()["code"] == "authentication_failed"
         assert response["WWW-Authenticate"].startswith("Bearer")
 
-    def test_an_expired_token_is_a_401(self, monkeypatch: pytest.MonkeyPatch, officer: Any, now: Any) -> None:
-        with transaction.atomic():
-            _token, raw = api_token_issue(person=officer, now=now)
+    def test_an_expired_token_is_a_401(
+        self, monkeypatch: pytest.MonkeyPatch, bearer_client: Any, officer: Any, now: Any
+    ) -> None:
+        client = bearer_client(officer, now=now)
         monkeypatch.setattr("vanthu.core.clock.now", lambda: now + timedelta(days=1))
 
-        response = APIClient().get("/api/v1/people/me/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        response = client.get("/api/v1/people/me/")
 
         assert response.status_code == 401
 

@@ -776,5 +776,7 @@ class TestAdminSite:
             "admin:audit_auditevent_changelist",
         ],
     )
-    def test_kernel_models_are_listed(self, client: Client, superuser: Any, url_name: str) -> None:
-        assert signed_in(client, superuser).get(reverse(url_name)).status_code == 200
+    def test_kernel_models_are_listed_but_read_only(self, client: Client, superuser: Any, url_name: str) -> None:
+        signed_in(client, superuser)
+        assert client.get(reverse(url_name)).status_code == 200
+        assert client.get(reverse(url_name.replace("_changelist", "_add"))).status_code == 403

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SigningConfig(AppConfig):
+    name = "vanthu.signing"
+    label = "signing"
+    verbose_name = _("Digital signatures")
+
+    def ready(self) -> None:
+        from vanthu.audit.labels import register_action_labels
+        from vanthu.signing.events import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

@@ -1,0 +1,1 @@
+"""Test helpers of the signing app (a test PKI). Pure Python: no Django here."""
