@@ -314,7 +314,11 @@ def _build(day: date) -> TestPki:
         _name(OTHER_PERSON_NAME, organisation=AGENCY_NAME, unit="Phòng Ngân sách", email=other_email),
         email=other_email,
     )
-    agency = leaf("agency", _name(AGENCY_NAME, organisation=AGENCY_NAME), eku=[DOCUMENT_SIGNING_OID])
+    agency = leaf(
+        "agency",
+        _name(AGENCY_NAME, organisation=AGENCY_NAME),
+        eku=[ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING_OID],
+    )
     expired = leaf(
         "expired",
         _name("Trần Văn Bình", organisation=AGENCY_NAME),
