@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         "demo": ["vanthu_demo"],
         "serve": ["vanthu_serve"],
         "worker": ["run_huey"],
+        "sign-agent": ["vanthu_sign_agent"],
         "audit": ["audit_verify"] if rest[:1] == ["verify"] else None,
     }
     django_args = mapping.get(command)
@@ -52,6 +53,8 @@ USAGE = """usage: vanthu <command>
   worker          run the background worker (Huey consumer) alone
   manage …        Django's management commands
   audit verify    walk the audit chains and name the first broken row
+  sign-agent      run the local signing agent on 127.0.0.1 (software key: VANTHU_SIGN_AGENT_PKCS12,
+                  VANTHU_SIGN_AGENT_PASSWORD; --origin of the Vanthu pages that may use it)
 """
 
 if __name__ == "__main__":

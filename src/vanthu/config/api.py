@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("vanthu.accounts.api_urls")),
     path("", include("vanthu.org.api_urls")),
     path("", include("vanthu.audit.api_urls")),
+    path("", include("vanthu.signing.api_urls")),
 ]

@@ -36,6 +36,7 @@ def navigation_for(*, person: Any, now: datetime | None = None) -> list[NavItem]
     items = [NavItem(_("My work"), reverse("home"), "house")]
     if roles or person.is_superuser:
         items.append(NavItem(_("Organisation"), reverse("org:agency_list"), "diagram-3"))
+        items.append(NavItem(_("Digital signatures"), reverse("signing:mine"), "pen"))
     if roles & {Role.ADMIN, Role.INSPECTOR} or person.is_superuser:
         items.append(NavItem(_("Audit trail"), reverse("audit:event_list"), "shield-check"))
     if person.is_staff:

@@ -19,6 +19,8 @@ urlpatterns = [
     path("org/", include("vanthu.org.urls")),
     path("audit/", include("vanthu.audit.urls")),
     path("notifications/", include("vanthu.notify.urls")),
+    path("signing/agent/", include("vanthu.signing.agent_urls")),
+    path("signing/", include("vanthu.signing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("vanthu.config.api")),

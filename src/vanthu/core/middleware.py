@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -34,18 +35,23 @@ class DomainErrorMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
+    """Scripts, styles and fonts from our own origin only. The browser may also talk to the
+    local signing agent on the officer's own machine (VANTHU_SIGN_AGENT_ORIGIN)."""
+
     POLICY = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+        "connect-src 'self'{agent}; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
         "form-action 'self'; object-src 'none'; manifest-src 'self'"
     )
     RELAXED_PATHS = ("/api/docs/", "/admin/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+        agent = getattr(settings, "VANTHU_SIGN_AGENT_ORIGIN", "")
+        self.policy = self.POLICY.format(agent=f" {agent}" if agent else "")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not request.path.startswith(self.RELAXED_PATHS):
-            response.setdefault("Content-Security-Policy", self.POLICY)
+            response.setdefault("Content-Security-Policy", self.policy)
         return response

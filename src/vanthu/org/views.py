@@ -26,6 +26,8 @@ from vanthu.core import clock
 from vanthu.core.errors import ConflictError
 from vanthu.core.errors import NotFoundError
 from vanthu.core.errors import ValidationError
+from vanthu.core.form_base import VanthuForm
+from vanthu.core.form_base import apply_domain_error
 from vanthu.org import forms
 from vanthu.org import policies
 from vanthu.org import presenters
@@ -42,7 +44,7 @@ FORM_TEMPLATE = "org/form_page.html"
 def _form_page(
     request: HttpRequest,
     *,
-    form: forms.VanthuForm,
+    form: VanthuForm,
     call: Callable[[dict[str, Any]], Any],
     success: Callable[[Any], str],
     context: dict[str, Any],
@@ -56,7 +58,7 @@ def _form_page(
             try:
                 result = call(form.service_kwargs())  # type: ignore[attr-defined]
             except (ValidationError, ConflictError) as error:
-                status = forms.apply_domain_error(form, error)
+                status = apply_domain_error(form, error)
             else:
                 return redirect(success(result))
         else:

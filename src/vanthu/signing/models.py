@@ -11,6 +11,8 @@ Production should prefer PKCS#11 (an HSM) over PKCS#12 files."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -263,3 +265,108 @@ class SignatureImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.blob_id}"
+
+
+class SigningMethod(models.TextChoices):
+    SERVER_KEY = "SERVER_KEY", _("Key held by the server")
+    AGENT = "AGENT", _("Signing agent on the signer's computer")
+    REMOTE_HASH = "REMOTE_HASH", _("Remote signing of the document hash")
+
+
+class SigningStatus(models.TextChoices):
+    PREPARED = "PREPARED", _("Prepared")
+    COMPLETED = "COMPLETED", _("Signed")
+    EXPIRED = "EXPIRED", _("Expired")
+    FAILED = "FAILED", _("Failed")
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+class SigningSession(models.Model):
+    """One signature being made on one PDF: prepared by the server, then completed by the server's
+    key, by the signing agent's upload or by a remote signature over the hash (see
+    ``signing.sessions``; the allowed status changes are in ``signing.lifecycle``).
+
+    The PDF sent for signing is the core Blob ``source_sha256`` and is never changed; the signed file
+    is a new Blob ``result_sha256``. Tokens are one-time and only their SHA-256 is stored.
+    ``prepared_state`` holds what the remote-hash method needs to finish after a restart (cleared
+    once the session ends)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    method = models.CharField(_("signing method"), max_length=16, choices=SigningMethod.choices)
+    status = models.CharField(_("status"), max_length=16, choices=SigningStatus.choices, default=SigningStatus.PREPARED)
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="signing_sessions"
+    )
+    signer_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_agency = models.ForeignKey(
+        Agency, verbose_name=_("signing agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_sha256 = models.CharField(_("SHA-256 of the file to sign"), max_length=64)
+    result_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64, blank=True, default="")
+    appearance = models.JSONField(_("appearance"), null=True, blank=True)
+    field_name = models.CharField(_("signature field"), max_length=64, blank=True, default="")
+    prepared_state = models.BinaryField(_("prepared signing state"), null=True, blank=True, editable=False)
+    digest_hex = models.CharField(_("digest to sign"), max_length=128, blank=True, default="")
+    download_token_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    download_token_used_at = models.DateTimeField(_("document downloaded at"), null=True, blank=True)
+    upload_token_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    upload_token_used_at = models.DateTimeField(_("signed file uploaded at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    failure_reason = models.CharField(_("reason of failure"), max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signing session")
+        verbose_name_plural = _("signing sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(method__in=SigningMethod.values), name="signing_session_method_valid"),
+            models.CheckConstraint(condition=Q(status__in=SigningStatus.values), name="signing_session_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="COMPLETED") | (~Q(result_sha256="") & Q(completed_at__isnull=False)),
+                name="signing_session_completed_has_result",
+            ),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="signing_session_expiry"),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="signing_session_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.id}"
+
+
+class SignatureVerification(models.Model):
+    """One verification of a signed PDF: the file, the stored JSON report (both core Blobs), who and when."""
+
+    pdf = models.ForeignKey(Blob, verbose_name=_("file verified"), on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Blob, verbose_name=_("report"), on_delete=models.PROTECT, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"))
+    signature_count = models.PositiveIntegerField(_("number of signatures"))
+    all_valid = models.BooleanField(_("all signatures valid"))
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+        verbose_name = _("signature verification")
+        verbose_name_plural = _("signature verifications")
+        indexes = [models.Index(fields=["pdf", "-verified_at"], name="signature_verification_pdf_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.pdf_id} {self.verified_at:%Y-%m-%d %H:%M}"

@@ -132,6 +132,12 @@ OTP_TOTP_ISSUER = "Vanthu"
 # VANTHU_SIGNING_KEY_SECRET_<NAME>=…; never stored in the database.
 VANTHU_SIGNING_KEY_SECRETS = env.get_prefixed("VANTHU_SIGNING_KEY_SECRET_")
 
+# The PKCS#11 module of the server's HSM or token (e.g. /usr/lib/softhsm/libsofthsm2.so).
+VANTHU_SIGNING_PKCS11_MODULE = env.get_str("VANTHU_SIGNING_PKCS11_MODULE", "") or ""
+
+# Where officers' local signing agent listens (VGCA Sign Service or `vanthu sign-agent`).
+VANTHU_SIGN_AGENT_ORIGIN = env.get_str("VANTHU_SIGN_AGENT_ORIGIN", "http://127.0.0.1:18765") or ""
+
 VANTHU_API_TOKEN_HOURS = env.get_int("VANTHU_API_TOKEN_HOURS", default=12)
 VANTHU_MAX_UPLOAD_BYTES = env.get_int("VANTHU_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -12,7 +12,6 @@ earlier signature stays intact with modifications at FORM_FILLING level.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import io
 import math
@@ -60,6 +59,7 @@ from vanthu.signing.pades.drawing import Rect
 from vanthu.signing.pades.drawing import load_png
 from vanthu.signing.pades.drawing import text_width
 from vanthu.signing.pades.errors import SigningFailedError
+from vanthu.signing.pades.runner import run_coroutine
 
 # Room for the CMS signature container; a fixed size spares pyHanko a dry-run signature.
 BYTES_RESERVED = 16384
@@ -113,7 +113,7 @@ def sign_pdf(
     plan = _plan(appearance, pdf=pdf, reader=reader, now=now)
     name = field_name or _free_field_name(reader, appearance)
     try:
-        return asyncio.run(
+        return run_coroutine(
             _sign(
                 pdf=pdf,
                 plan=plan,

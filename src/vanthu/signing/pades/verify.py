@@ -6,7 +6,6 @@ site language (Vietnamese), built from translatable English strings.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Iterable
 from collections.abc import Sequence
@@ -28,9 +27,11 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 from vanthu.core.clock import vietnam_time
 from vanthu.signing.pades import document
+from vanthu.signing.pades.runner import run_coroutine
 
 # A certificate as cryptography or asn1crypto object, or DER/PEM bytes.
 CertificateInput = object
@@ -127,17 +128,20 @@ def verify_pdf(
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     reader = document.open_pdf(pdf)
+    # Requests-based fetchers: not bound to an event loop, nothing left open after the check.
+    backend = RequestsFetcherBackend() if allow_fetching else None
     context = ValidationContext(
         trust_roots=[_asn1(cert) for cert in trust_roots],
         other_certs=[_asn1(cert) for cert in other_certs],
         allow_fetching=allow_fetching,
+        fetcher_backend=backend,
         moment=now,
         crls=list(crls),
         revocation_mode="soft-fail",
     )
     signatures = reader.embedded_regular_signatures
     with translation.override(language or settings.LANGUAGE_CODE):
-        reports = [_report(embedded, context) for embedded in signatures]
+        reports = run_coroutine(_reports(signatures, context, backend))
         all_valid = bool(reports) and all(report.valid for report in reports)
         return VerificationReport(
             verified_at=_vn(now) or "",
@@ -148,16 +152,24 @@ def verify_pdf(
         )
 
 
-def _report(embedded: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
+async def _reports(
+    signatures: list[EmbeddedPdfSignature], context: ValidationContext, backend: RequestsFetcherBackend | None
+) -> list[SignatureReport]:
+    try:
+        return [await _report(embedded, context) for embedded in signatures]
+    finally:
+        if backend is not None:
+            await backend.close()  # type: ignore[no-untyped-call]
+
+
+async def _report(embedded: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
     field_name = str(embedded.field_name)
     try:
-        status = asyncio.run(
-            async_validate_pdf_signature(
-                embedded,
-                signer_validation_context=context,
-                ts_validation_context=context,
-                key_usage_settings=SIGNING_KEY_USAGE,
-            )
+        status = await async_validate_pdf_signature(
+            embedded,
+            signer_validation_context=context,
+            ts_validation_context=context,
+            key_usage_settings=SIGNING_KEY_USAGE,
         )
     except Exception:  # noqa: BLE001 - any failure to parse/validate one signature makes it invalid, not the report
         return _unreadable(embedded, field_name)
