@@ -47,8 +47,12 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+
+    @property
+    def policy(self) -> str:
+        """Read per request: cheap, and follows the setting when it changes (tests, reloads)."""
         agent = getattr(settings, "VANTHU_SIGN_AGENT_ORIGIN", "")
-        self.policy = self.POLICY.format(agent=f" {agent}" if agent else "")
+        return self.POLICY.format(agent=f" {agent}" if agent else "")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

@@ -26,6 +26,7 @@ from vanthu.org.models import Position
 from vanthu.org.models import Role
 from vanthu.org.models import RoleAssignment
 from vanthu.org.models import Unit
+from vanthu.org.signals import demo_province_loaded
 
 SYSTEM_USERNAME = "he-thong"
 DEMO_PASSWORD = "ThanhHoa@2026"  # noqa: S105 - demo only, set only when VANTHU_DEMO is on
@@ -330,4 +331,6 @@ class DemoLoader:
 
 def demo_load(*, now: datetime, with_passwords: bool) -> DemoResult:
     with transaction.atomic():
-        return DemoLoader(now=now, with_passwords=with_passwords).load()
+        result = DemoLoader(now=now, with_passwords=with_passwords).load()
+        demo_province_loaded.send(sender=DemoLoader, now=now, with_passwords=with_passwords)
+        return result

@@ -3,11 +3,16 @@ database; the services store what ``certificate_parse`` returns."""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 
+import requests
+from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
@@ -17,11 +22,20 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils.translation import gettext as _
+from pyhanko_certvalidator import CertificateValidator
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError
+from pyhanko_certvalidator.errors import RevokedError
 
 from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
+from vanthu.signing.pades.runner import run_coroutine
+
+logger = logging.getLogger(__name__)
 
 MAX_CERTIFICATE_FILE_BYTES = 64 * 1024
+MAX_CRL_BYTES = 20 * 1024 * 1024
+CRL_TIMEOUT_SECONDS = 10
 
 # Extended key usages that, alone, say "not for signing documents".
 _NOT_FOR_DOCUMENTS = {
@@ -64,6 +78,14 @@ class CertificateUsageError(ValidationError):
 
 class CertificateIsCaError(ValidationError):
     code = "certificate_is_ca"
+
+
+class CertificateUntrustedError(ValidationError):
+    code = "certificate_untrusted"
+
+
+class CertificateRevokedError(ValidationError):
+    code = "certificate_revoked"
 
 
 class KeySecretMissingError(ConflictError):
@@ -245,3 +267,71 @@ def public_keys_match(certificate: x509.Certificate, private_key: PrivateKeyType
 def certificate_pem(der: bytes) -> bytes:
     """A DER certificate as PEM (for downloads)."""
     return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
+
+
+def check_trusted(
+    certificate: x509.Certificate,
+    *,
+    trust_roots: Sequence[bytes],
+    intermediates: Sequence[bytes] = (),
+    crls: Iterable[bytes] = (),
+    now: datetime,
+) -> None:
+    """Refuse a certificate that does not chain, at ``now``, to one of ``trust_roots`` (DER)
+    through ``intermediates`` (DER) only — the certificates a file brings along are not used, so
+    only the active trust store counts — or that a CRL of ``crls`` (DER) lists as revoked.
+    Revocation is soft-fail: without an answer the certificate is accepted."""
+    context = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(der) for der in trust_roots],
+        other_certs=[asn1_x509.Certificate.load(der) for der in intermediates],
+        crls=list(crls),
+        allow_fetching=False,
+        moment=now,
+        revocation_mode="soft-fail",
+    )
+    validator = CertificateValidator(
+        asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        validation_context=context,
+    )
+    try:
+        run_coroutine(validator.async_validate_path())
+    except RevokedError as error:
+        raise CertificateRevokedError(
+            _("The certificate has been revoked by its certification authority."),
+            details={"revoked_at": error.revocation_dt.isoformat() if error.revocation_dt else None},
+        ) from error
+    except PathBuildingError as error:
+        raise CertificateUntrustedError(
+            _(
+                "The certificate was not issued by a certification authority of the trust store. "
+                "Ask a provincial administrator to add its root and intermediate certificates first."
+            ),
+            details={"issuer": certificate.issuer.rfc4514_string()},
+        ) from error
+    except Exception as error:  # noqa: BLE001 - any other path failure (expired or misused CA, bad signature)
+        raise CertificateUntrustedError(
+            _("The certificate's chain to a trusted certification authority is not valid."),
+            details={"issuer": certificate.issuer.rfc4514_string()},
+        ) from error
+
+
+def crls_download(urls: Iterable[str], *, timeout: float = CRL_TIMEOUT_SECONDS) -> list[bytes]:
+    """The CRLs (DER) that could be downloaded from ``urls``; an address that fails is skipped
+    (revocation is soft-fail at registration)."""
+    crls: list[bytes] = []
+    for url in urls:
+        try:
+            response = requests.get(url, timeout=timeout)
+            response.raise_for_status()
+            body = response.content[: MAX_CRL_BYTES + 1]
+            if len(body) > MAX_CRL_BYTES:
+                continue
+            crl = (
+                x509.load_pem_x509_crl(body)
+                if body.lstrip().startswith(b"-----BEGIN")
+                else x509.load_der_x509_crl(body)
+            )
+            crls.append(crl.public_bytes(serialization.Encoding.DER))
+        except (requests.RequestException, ValueError):
+            logger.warning("could not download the CRL at %s", url, exc_info=True)
+    return crls

@@ -100,3 +100,68 @@ class TrustAnchorForm(UploadForm):
 class DisableCertificateForm(VanthuForm):
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
     revoked = forms.BooleanField(label=_("The certificate authority revoked it"), required=False)
+
+
+class Look:
+    """How the signature shows on the page (``SignForm.appearance``)."""
+
+    PERSON = "person"
+    SEAL = "seal"
+    LINE = "line"
+
+
+class SignForm(UploadForm):
+    """ "Sign a document": a PDF, a certificate the signer may use (choices given by the view), and
+    how the signature looks. The view turns it into ``sessions.signature_prepare`` arguments."""
+
+    file = forms.FileField(
+        label=_("PDF file to sign"),
+        help_text=_("The signed file is a new copy: the uploaded file is kept unchanged."),
+        widget=forms.ClearableFileInput(attrs=PDF_ACCEPT),
+    )
+    certificate = forms.TypedChoiceField(label=_("Certificate"), coerce=int, choices=())
+    appearance = forms.ChoiceField(
+        label=_("Signature appearance"),
+        widget=forms.RadioSelect,
+        choices=(
+            (Look.PERSON, _("My signature (with my signature image)")),
+            (Look.SEAL, _("Agency seal")),
+            (Look.LINE, _("Copy or annex line (no image)")),
+        ),
+        initial=Look.PERSON,
+    )
+    title = forms.CharField(
+        label=_("Signer's title as printed on the document"),
+        max_length=120,
+        required=False,
+        help_text=_("For example KT. GIÁM ĐỐC; it helps find where the signature goes."),
+    )
+    number_symbol = forms.CharField(label=_("Number and symbol (seal only, optional)"), max_length=64, required=False)
+    issue_date_text = forms.CharField(
+        label=_("Issue date (seal only, optional)"),
+        max_length=64,
+        required=False,
+        help_text=_("For example: ngày 15 tháng 01 năm 2025."),
+    )
+    line_text = forms.CharField(
+        label=_("Text of the copy or annex line"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: SAO Y — UBND tỉnh Thanh Hóa, or the number of the document the annex belongs to."),
+    )
+
+    def __init__(self, *args: Any, certificate_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["certificate"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
+        field.choices = certificate_choices
+        self.fields["appearance"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        look = cleaned.get("appearance")
+        if look == Look.LINE and not (cleaned.get("line_text") or "").strip():
+            self.add_error("line_text", _("Enter the text of the line."))
+        if look == Look.SEAL and bool(cleaned.get("number_symbol")) != bool(cleaned.get("issue_date_text")):
+            self.add_error("issue_date_text", _("Give both the number and the issue date, or neither."))
+        return cleaned

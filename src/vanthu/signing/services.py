@@ -4,9 +4,11 @@ in the same transaction (a refusal leaves nothing behind)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from cryptography import x509
 from django.db import IntegrityError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,11 +23,14 @@ from vanthu.org.models import Person
 from vanthu.org.models import RoleAssignment
 from vanthu.signing import events
 from vanthu.signing import policies
+from vanthu.signing import selectors
 from vanthu.signing.certificates import SECRET_NAME_PATTERN
 from vanthu.signing.certificates import CertificateInfo
 from vanthu.signing.certificates import ParsedCertificate
 from vanthu.signing.certificates import certificate_parse
 from vanthu.signing.certificates import check_signing_usable
+from vanthu.signing.certificates import check_trusted
+from vanthu.signing.certificates import crls_download
 from vanthu.signing.certificates import key_secret
 from vanthu.signing.certificates import public_keys_match
 from vanthu.signing.images import check_image
@@ -84,6 +89,25 @@ def _audit_data(certificate: Certificate) -> dict[str, object]:
     }
 
 
+def _check_trusted(certificate: x509.Certificate, *, crls: Iterable[bytes] | None, now: datetime) -> None:
+    """The certificate chains to an active trust anchor and is not revoked. ``crls`` (DER) are
+    the CRLs to use; when None, the CRL addresses of the active trust anchors are downloaded if
+    the revocation settings allow online checks."""
+    if crls is None:
+        crls = (
+            crls_download(selectors.revocation_urls()[0])
+            if selectors.revocation_settings_get().is_online_check_enabled
+            else []
+        )
+    check_trusted(
+        certificate,
+        trust_roots=selectors.trust_roots(),
+        intermediates=selectors.trust_intermediates(),
+        crls=crls,
+        now=now,
+    )
+
+
 def _create_certificate(**fields: object) -> Certificate:
     try:
         with transaction.atomic():
@@ -93,9 +117,12 @@ def _create_certificate(**fields: object) -> Certificate:
 
 
 @transaction.atomic
-def certificate_register_for_person(*, person: Person, data: bytes, actor: Person, now: datetime) -> Certificate:
+def certificate_register_for_person(
+    *, person: Person, data: bytes, actor: Person, now: datetime, crls: Iterable[bytes] | None = None
+) -> Certificate:
     """Register a person's own signing certificate: the public certificate only (PEM or DER);
-    the private key stays on their token."""
+    the private key stays on their token. It must chain to an active trust anchor and not be
+    revoked (``crls``: the CRLs to check, see ``_check_trusted``)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     policies.require_visible(org_policies.can_view_person(actor, person, now))
     policies.require(
@@ -108,6 +135,7 @@ def certificate_register_for_person(*, person: Person, data: bytes, actor: Perso
             _("A personal certificate is registered without its private key: the key stays on your token.")
         )
     check_signing_usable(parsed.info, now)
+    _check_trusted(parsed.certificate, crls=crls, now=now)
     if Certificate.objects.filter(person=person, fingerprint_sha256=parsed.info.fingerprint_sha256).exists():
         raise DuplicateCertificateError(_("This certificate is already registered."))
     certificate = _create_certificate(
@@ -167,8 +195,10 @@ def certificate_register_for_agency(  # noqa: PLR0913 - the ways an agency key c
     key_secret_name: str = "",
     pkcs11_token_label: str = "",
     pkcs11_key_label: str = "",
+    crls: Iterable[bytes] | None = None,
 ) -> Certificate:
-    """Register an agency's seal certificate. ``data`` is PEM/DER (the key on a token elsewhere),
+    """Register an agency's seal certificate (it must chain to an active trust anchor and not be
+    revoked; ``crls`` as for a personal certificate). ``data`` is PEM/DER (the key on a token elsewhere),
     or PKCS#12 with the private key held on the server: its password is the server secret named
     ``key_secret_name`` (never stored here). With PKCS#11 labels the key is in the server's
     token or HSM, its PIN the secret named ``key_secret_name``."""
@@ -182,6 +212,7 @@ def certificate_register_for_agency(  # noqa: PLR0913 - the ways an agency key c
     password = key_secret(key_secret_name) if key_secret_name and not pkcs11_token_label else None
     parsed = certificate_parse(data, password=password)
     check_signing_usable(parsed.info, now)
+    _check_trusted(parsed.certificate, crls=crls, now=now)
     key_fields = _server_key_fields(
         parsed,
         data=data,

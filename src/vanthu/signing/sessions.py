@@ -32,6 +32,7 @@ from cryptography import x509
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from vanthu.audit import services as audit
 from vanthu.core.blobs import blob_read
@@ -75,6 +76,8 @@ DEFAULT_TTL = timedelta(minutes=15)
 MAX_TTL = timedelta(hours=24)
 MAX_CHAIN_LENGTH = 6
 PDF_TYPES = {"application/pdf"}
+TSA_TIMEOUT_SECONDS = 10
+TIMESTAMP_FAILED = "timestamp_failed"
 
 
 class SigningSessionExpiredError(ConflictError):
@@ -263,6 +266,12 @@ def _chain_der(certificate: Certificate) -> list[bytes]:
     return chain
 
 
+def _timestamper() -> HTTPTimeStamper | None:
+    """The configured time-stamping authority (``VANTHU_SIGNING_TSA_URL``), or None (PAdES B-B)."""
+    url: str = getattr(settings, "VANTHU_SIGNING_TSA_URL", "") or ""
+    return HTTPTimeStamper(url, timeout=TSA_TIMEOUT_SECONDS) if url else None
+
+
 def trust_roots_der() -> list[bytes]:
     return [
         bytes(der)
@@ -365,6 +374,7 @@ def signature_prepare(  # noqa: PLR0913
             appearance=appearance,
             now=now,
             field_name=field_name,
+            reserve_timestamp=bool(getattr(settings, "VANTHU_SIGNING_TSA_URL", "")),
         )
         session.prepared_state = prepared.state
         session.digest_hex = digest_hex = prepared.digest_hex
@@ -426,7 +436,14 @@ def _signed_by_server(session: SigningSession, now: datetime) -> bytes:
             certificate_der=bytes(certificate.der),
             chain_der=chain,
         )
-        return sign_pdf(pdf=pdf, signer=signer, appearance=appearance, now=now, field_name=session.field_name)
+        return sign_pdf(
+            pdf=pdf,
+            signer=signer,
+            appearance=appearance,
+            now=now,
+            field_name=session.field_name,
+            timestamper=_timestamper(),
+        )
     with signers.pkcs11_signer(
         module_path=getattr(settings, "VANTHU_SIGNING_PKCS11_MODULE", ""),
         token_label=certificate.pkcs11_token_label,
@@ -435,7 +452,14 @@ def _signed_by_server(session: SigningSession, now: datetime) -> bytes:
         certificate_der=bytes(certificate.der),
         chain_der=chain,
     ) as signer:
-        return sign_pdf(pdf=pdf, signer=signer, appearance=appearance, now=now, field_name=session.field_name)
+        return sign_pdf(
+            pdf=pdf,
+            signer=signer,
+            appearance=appearance,
+            now=now,
+            field_name=session.field_name,
+            timestamper=_timestamper(),
+        )
 
 
 def _signed_by_agent(session: SigningSession, uploaded_pdf: bytes, now: datetime) -> bytes:
@@ -498,10 +522,13 @@ def signature_apply(  # noqa: PLR0913
                 result = _signed_by_agent(session, uploaded_pdf or b"", now)
             else:
                 result = signers.remote_finish(
-                    state=bytes(session.prepared_state or b""), signature_value=signature_value or b""
+                    state=bytes(session.prepared_state or b""),
+                    signature_value=signature_value or b"",
+                    timestamper=_timestamper(),
                 )
         except (ValidationError, UnsupportedMediaTypeError) as error:
-            if session.method == SigningMethod.SERVER_KEY:
+            if session.method == SigningMethod.SERVER_KEY or error.code == TIMESTAMP_FAILED:
+                # Nothing was wrong with the input: the session stays open (try again later).
                 raise
             _fail(session, actor=actor, now=now, reason=str(error.message), code=error.code)
             refusal = error

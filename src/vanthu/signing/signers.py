@@ -44,6 +44,8 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from vanthu.core.errors import ConflictError
@@ -59,6 +61,7 @@ from vanthu.signing.pades.runner import run_coroutine
 # appearance on the page as pades.sign_pdf does.
 from vanthu.signing.pades.sign import _FONT_BOOK
 from vanthu.signing.pades.sign import BYTES_RESERVED
+from vanthu.signing.pades.sign import BYTES_RESERVED_WITH_TIMESTAMP
 from vanthu.signing.pades.sign import _add_widgets
 from vanthu.signing.pades.sign import _free_field_name
 from vanthu.signing.pades.sign import _int_box
@@ -196,8 +199,10 @@ def remote_prepare(  # noqa: PLR0913
     appearance: Appearance | None,
     now: datetime,
     field_name: str | None = None,
+    reserve_timestamp: bool = False,
 ) -> RemotePrepared:
-    """Prepare ``pdf`` for a signature made elsewhere over the returned digest."""
+    """Prepare ``pdf`` for a signature made elsewhere over the returned digest. With
+    ``reserve_timestamp`` the file keeps room for an RFC 3161 timestamp added at the finish."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     reader = document.open_pdf(pdf)
@@ -206,7 +211,13 @@ def remote_prepare(  # noqa: PLR0913
     try:
         return run_coroutine(
             _remote_prepare(
-                pdf=pdf, plan=plan, certificate_der=certificate_der, chain_der=chain_der, field_name=name, now=now
+                pdf=pdf,
+                plan=plan,
+                certificate_der=certificate_der,
+                chain_der=chain_der,
+                field_name=name,
+                now=now,
+                reserve_timestamp=reserve_timestamp,
             )
         )
     except (SigningError, PdfError) as error:
@@ -214,7 +225,14 @@ def remote_prepare(  # noqa: PLR0913
 
 
 async def _remote_prepare(  # noqa: PLR0913
-    *, pdf: bytes, plan: Any, certificate_der: bytes, chain_der: Sequence[bytes], field_name: str, now: datetime
+    *,
+    pdf: bytes,
+    plan: Any,
+    certificate_der: bytes,
+    chain_der: Sequence[bytes],
+    field_name: str,
+    now: datetime,
+    reserve_timestamp: bool,
 ) -> RemotePrepared:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     _FONT_BOOK.set(FontBook(writer))
@@ -239,7 +257,10 @@ async def _remote_prepare(  # noqa: PLR0913
     session = pdf_signer.init_signing_session(writer, existing_fields_only=True)
     session.system_time = now
     validation_info = await session.perform_presign_validation(writer)
-    tbs_document = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=BYTES_RESERVED)
+    tbs_document = session.prepare_tbs_document(
+        validation_info=validation_info,
+        bytes_reserved=BYTES_RESERVED_WITH_TIMESTAMP if reserve_timestamp else BYTES_RESERVED,
+    )
     if plan.extra:
         _add_widgets(writer, field_name=field_name, widgets=plan.extra)
     output = io.BytesIO()
@@ -260,6 +281,7 @@ async def _remote_prepare(  # noqa: PLR0913
         "certificate": base64.b64encode(certificate_der).decode(),
         "chain": [base64.b64encode(der).decode() for der in chain_der],
         "field_name": field_name,
+        "timestamp_reserved": reserve_timestamp,
     }
     return RemotePrepared(
         digest_hex=hashlib.sha256(signed_attrs_der).hexdigest(),
@@ -316,8 +338,10 @@ def decode_signature_value(text: str) -> bytes:
         raise SignatureValueError(_("The signature value must be base64 or hexadecimal.")) from error
 
 
-def remote_finish(*, state: bytes, signature_value: bytes) -> bytes:
-    """The signed PDF: ``signature_value`` (over the digest of :func:`remote_prepare`) put in place."""
+def remote_finish(*, state: bytes, signature_value: bytes, timestamper: TimeStamper | None = None) -> bytes:
+    """The signed PDF: ``signature_value`` (over the digest of :func:`remote_prepare`) put in place,
+    with an RFC 3161 timestamp over it from ``timestamper`` (PAdES B-T) when the prepared file
+    kept room for one (``remote_prepare(reserve_timestamp=True)``)."""
     header, prepared_pdf = _unpack_state(state)
     signed_attrs_der = base64.b64decode(header["signed_attrs"])
     certificate_der = base64.b64decode(header["certificate"])
@@ -338,8 +362,14 @@ def remote_finish(*, state: bytes, signature_value: bytes) -> bytes:
                 chain_der=chain_der,
                 value=value,
                 md_algorithm=str(header["md_algorithm"]),
+                timestamper=timestamper if header.get("timestamp_reserved") else None,
             )
         )
+    except TimestampRequestError as error:
+        raise SigningFailedError(
+            _("The time-stamping authority did not answer; the document was not signed."),
+            code="timestamp_failed",
+        ) from error
     except (SigningError, PdfError) as error:
         raise SigningFailedError(details={"reason": str(error)}) from error
 
@@ -353,11 +383,14 @@ async def _remote_finish(  # noqa: PLR0913
     chain_der: Sequence[bytes],
     value: bytes,
     md_algorithm: str,
+    timestamper: TimeStamper | None,
 ) -> bytes:
     external = signers.ExternalSigner(
         signing_cert=_asn1(certificate_der), cert_registry=_registry(chain_der), signature_value=value
     )
-    signature_cms = await external.async_sign_prescribed_attributes(md_algorithm, signed_attrs=signed_attrs)
+    signature_cms = await external.async_sign_prescribed_attributes(
+        md_algorithm, signed_attrs=signed_attrs, timestamper=timestamper
+    )
     output = io.BytesIO(prepared_pdf)
     await PdfTBSDocument.async_finish_signing(output, prepared, signature_cms)
     return output.getvalue()

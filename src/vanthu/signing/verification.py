@@ -119,6 +119,7 @@ def signature_verify(
         other_certs=selectors.trust_intermediates(),
         now=now,
         allow_fetching=revocation.is_online_check_enabled,
+        revocation_mode="hard-fail" if revocation.is_revocation_check_required else "soft-fail",
         language=settings.LANGUAGE_CODE,
     )
     pdf_blob = blob_store_bytes(data=data, now=now, allowed_types=PDF_TYPES)
@@ -130,6 +131,7 @@ def signature_verify(
         "verified_by": {"id": actor.pk, "name": actor.full_name or actor.username},
         "language": settings.LANGUAGE_CODE,
         "online_revocation_check": revocation.is_online_check_enabled,
+        "revocation_check_required": revocation.is_revocation_check_required,
         "report": report.as_dict(),
     }
     encoded = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode()

@@ -1,6 +1,7 @@
 """Digital-signature pages: my certificates and signature image, an agency's certificates and
 seal image (its administrators), the trust store (provincial administrators manage it) and
-"verify a signed PDF" with the Vietnamese report.
+"verify a signed PDF" with the Vietnamese report, and "sign a document" (server key or the signing
+agent on the signer's computer) with its session page.
 
 Thin: parse input (forms), make one domain call (services), render. What the viewer may not see
 is a 404 (selectors); what they may not do is a 403 (policies, re-checked by every service).
@@ -18,6 +19,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -30,10 +33,12 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core import clock
 from vanthu.core.blobs import blob_read
+from vanthu.core.blobs import blob_store_bytes
 from vanthu.core.errors import DomainError
 from vanthu.core.errors import NotFoundError
 from vanthu.core.errors import PayloadTooLargeError
 from vanthu.core.errors import PermissionDeniedError
+from vanthu.core.errors import ValidationError
 from vanthu.core.form_base import apply_domain_error
 from vanthu.org import policies as org_policies
 from vanthu.org import selectors as org_selectors
@@ -43,12 +48,25 @@ from vanthu.signing import forms
 from vanthu.signing import policies
 from vanthu.signing import selectors
 from vanthu.signing import services
+from vanthu.signing import sessions
 from vanthu.signing import verification
+from vanthu.signing.agent_views import agent_manifest_url
 from vanthu.signing.models import Certificate
 from vanthu.signing.models import CertificateKind
 from vanthu.signing.models import SignatureImage
+from vanthu.signing.models import SigningMethod
+from vanthu.signing.models import SigningSession
+from vanthu.signing.models import SigningStatus
+from vanthu.signing.pades import document
+from vanthu.signing.pades.appearance import AgencySignature
+from vanthu.signing.pades.appearance import Appearance
+from vanthu.signing.pades.appearance import CopyOrAnnexLine
+from vanthu.signing.pades.appearance import IssuanceStamp
+from vanthu.signing.pades.appearance import PersonSignature
 
 MAX_AGENCIES_LISTED = 50
+MAX_SIGNING_CERTIFICATES = 50
+PDF_TYPES = {"application/pdf"}
 
 
 def _person(request: HttpRequest) -> Person:
@@ -365,3 +383,195 @@ def _report_view(report: dict[str, Any]) -> dict[str, Any]:
         "summary_lines": str(report["summary"]).splitlines(),
         "verified_moment": _moment(report.get("verified_at")),
     }
+
+
+# --- sign a document --------------------------------------------------------------------
+
+
+def _signing_certificates(person: Person, now: datetime) -> list[Certificate]:
+    """The certificates the person may sign with: their own personal ones and the seal
+    certificates of the agencies whose registry (CLERK) they keep; disabled or revoked ones are
+    left out, expired ones stay (the signing refuses them with a clear message)."""
+    mine = Q(kind=CertificateKind.PERSONAL, person_id=person.pk)
+    seals = Q(kind=CertificateKind.AGENCY, agency_id__in=policies.clerk_agency_ids(person, now))
+    certificates = Certificate.objects.filter(mine | seals, disabled_at__isnull=True, revoked_at__isnull=True)
+    return list(
+        certificates.select_related("person", "agency").order_by("kind", "-registered_at", "-id")[
+            :MAX_SIGNING_CERTIFICATES
+        ]
+    )
+
+
+def _certificate_label(certificate: Certificate, now: datetime) -> str:
+    owner = certificate.agency.name if certificate.agency is not None else _("personal")
+    way = _("key on the server") if certificate.has_private_key_on_server else _("signing agent on this computer")
+    label = f"{certificate.common_name} — {owner} ({way})"
+    if now >= certificate.not_after:
+        label = f"{label} — {_('expired')}"
+    return label
+
+
+def _method_for(certificate: Certificate) -> str:
+    return SigningMethod.SERVER_KEY if certificate.has_private_key_on_server else SigningMethod.AGENT
+
+
+def _appearance(cleaned: dict[str, Any], certificate: Certificate, person: Person) -> Appearance:
+    """The appearance chosen on the form, with the current signature or seal image."""
+    look = cleaned["appearance"]
+    if look == forms.Look.LINE:
+        return CopyOrAnnexLine(text=str(cleaned["line_text"]).strip())
+    if look == forms.Look.SEAL:
+        if certificate.agency is None:
+            raise ValidationError(
+                _("The agency seal is applied with the agency's certificate."), details={"field": "appearance"}
+            )
+        seal = selectors.signature_image_current_for(agency=certificate.agency)
+        if seal is None:
+            raise ValidationError(
+                _("This agency has no seal image yet: its administrator uploads it."), details={"field": "appearance"}
+            )
+        number = str(cleaned.get("number_symbol") or "").strip()
+        issuance = (
+            IssuanceStamp(number_symbol=number, issue_date_text=str(cleaned["issue_date_text"]).strip())
+            if number
+            else None
+        )
+        return AgencySignature(
+            seal_png=blob_read(sha256=seal.blob_id),
+            agency_name=certificate.agency.name,
+            seal_width_mm=float(seal.width_mm),
+            issuance=issuance,
+        )
+    if certificate.kind != CertificateKind.PERSONAL:
+        raise ValidationError(
+            _("Your signature image goes with your personal certificate."), details={"field": "appearance"}
+        )
+    image = selectors.signature_image_current_for(person=person)
+    if image is None:
+        raise ValidationError(
+            _("You have no signature image yet: upload it on the My certificates page."),
+            details={"field": "appearance"},
+        )
+    return PersonSignature(
+        image_png=blob_read(sha256=image.blob_id), name=person.full_name, title=str(cleaned.get("title") or "")
+    )
+
+
+def _sign_upload(
+    form: forms.SignForm, certificates: dict[int, Certificate], person: Person, now: datetime
+) -> sessions.PreparedSignature:
+    """Store the PDF and open the session; with the server's key, sign and verify at once. One
+    transaction: a refusal leaves no session, no signed file and no audit event behind."""
+    data = _read_upload(form.cleaned_data["file"])
+    document.open_pdf(data)  # not a PDF, encrypted or damaged: refused before anything is stored
+    certificate = certificates[form.cleaned_data["certificate"]]
+    appearance = _appearance(form.cleaned_data, certificate, person)
+    method = _method_for(certificate)
+    with transaction.atomic():
+        blob = blob_store_bytes(data=data, now=now, allowed_types=PDF_TYPES)
+        prepared = sessions.signature_prepare(
+            pdf_sha256=blob.sha256,
+            method=method,
+            certificate=certificate,
+            appearance=appearance,
+            actor=person,
+            now=now,
+        )
+        if method == SigningMethod.SERVER_KEY:
+            session = sessions.signature_apply(session=prepared.session, actor=person, now=now)
+            verification.signature_verify(pdf_sha256=session.result_sha256, actor=person, now=now)
+    return prepared
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest) -> HttpResponse:
+    """Sign a PDF: with an agency key the server holds, at once (then the session page); with a
+    personal certificate, the page hands the session to the signing agent on this computer."""
+    now = clock.now()
+    person = _person(request)
+    certificates = {certificate.pk: certificate for certificate in _signing_certificates(person, now)}
+    choices = [(pk, _certificate_label(certificate, now)) for pk, certificate in certificates.items()]
+    form = forms.SignForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ()), certificate_choices=choices
+    )
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
+        else:
+            try:
+                prepared = _sign_upload(form, certificates, person, now)
+            except (PermissionDeniedError, NotFoundError):
+                raise
+            except DomainError as error:
+                status = apply_domain_error(form, error)
+            else:
+                if prepared.session.method == SigningMethod.AGENT:
+                    return _agent_page(request, prepared)
+                return redirect("signing:session", pk=prepared.session.pk)
+    context = {
+        "form": form,
+        "has_certificates": bool(certificates),
+        "image": selectors.signature_image_current_for(person=person),
+    }
+    return render(request, "signing/sign.html", context, status=status)
+
+
+def _agent_page(request: HttpRequest, prepared: sessions.PreparedSignature) -> HttpResponse:
+    """The session page with the button that hands the session to the signing agent (the
+    one-time tokens are in the manifest URL, shown in this answer only)."""
+    session = prepared.session
+    context = {
+        "session": session,
+        "manifest_url": agent_manifest_url(request, prepared=prepared),
+        "agent_url": settings.VANTHU_SIGN_AGENT_ORIGIN or "",
+        "done_url": reverse("signing:session", kwargs={"pk": session.pk}),
+    }
+    return render(request, "signing/session.html", context)
+
+
+def _own_session(request: HttpRequest, pk: Any) -> SigningSession:
+    """A session of the signed-in person (404 for anyone else's)."""
+    session = (
+        SigningSession.objects.select_related("certificate", "certificate__agency", "signer_person", "signer_agency")
+        .filter(pk=pk, created_by_id=_person(request).pk)
+        .first()
+    )
+    if session is None:
+        raise NotFoundError()
+    return session
+
+
+@login_required
+@require_http_methods(["GET"])
+def session_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    """A signing session's status; when completed, the signed file and its verification report."""
+    now = clock.now()
+    session = _own_session(request, pk)
+    stored = None
+    if session.status == SigningStatus.COMPLETED and session.result_sha256:
+        stored = verification.verification_latest_for(pdf_sha256=session.result_sha256)
+        if stored is None:
+            stored = verification.signature_verify(pdf_sha256=session.result_sha256, actor=_person(request), now=now)
+    context = {
+        "session": session,
+        "is_expired": session.status == SigningStatus.PREPARED and now >= session.expires_at,
+        "stored": stored,
+        "report": _report_view(stored.report["report"]) if stored else None,
+    }
+    return render(request, "signing/session.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def session_signed_file(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The signed PDF of a completed session, for the person who made it (404 otherwise)."""
+    session = _own_session(request, pk)
+    if session.status != SigningStatus.COMPLETED or not session.result_sha256:
+        raise NotFoundError()
+    response = HttpResponse(blob_read(sha256=session.result_sha256), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="signed-{session.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -135,6 +135,10 @@ VANTHU_SIGNING_KEY_SECRETS = env.get_prefixed("VANTHU_SIGNING_KEY_SECRET_")
 # The PKCS#11 module of the server's HSM or token (e.g. /usr/lib/softhsm/libsofthsm2.so).
 VANTHU_SIGNING_PKCS11_MODULE = env.get_str("VANTHU_SIGNING_PKCS11_MODULE", "") or ""
 
+# RFC 3161 time-stamping authority for signatures made by the server (server-held keys, remote
+# hash signing): PAdES B-T. Empty: no timestamp (PAdES B-B).
+VANTHU_SIGNING_TSA_URL = env.get_str("VANTHU_SIGNING_TSA_URL", "") or ""
+
 # Where officers' local signing agent listens (VGCA Sign Service or `vanthu sign-agent`).
 VANTHU_SIGN_AGENT_ORIGIN = env.get_str("VANTHU_SIGN_AGENT_ORIGIN", "http://127.0.0.1:18765") or ""
 
@@ -189,5 +193,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
+        "fontTools": {"level": "WARNING"},  # font subsetting for signature stamps is chatty
+    },
 }

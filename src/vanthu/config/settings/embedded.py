@@ -7,6 +7,7 @@ from huey import SqliteHuey
 from vanthu.config import env
 from vanthu.config.settings.base import *  # noqa: F403
 from vanthu.config.settings.base import DATA_DIR
+from vanthu.config.settings.base import VANTHU_SIGNING_KEY_SECRETS
 
 VANTHU_MODE = "embedded"
 DEBUG = env.get_bool("VANTHU_DEBUG", default=False)
@@ -40,5 +41,8 @@ HUEY = SqliteHuey(name="vanthu", filename=str(DATA_DIR / "huey.sqlite3"))
 # Only demo mode may switch two-factor off; `vanthu demo` says so loudly when it starts.
 VANTHU_DEMO = env.get_bool("VANTHU_DEMO", default=False)
 VANTHU_TWO_FACTOR_REQUIRED = env.get_bool("VANTHU_TWO_FACTOR_REQUIRED", default=True) if VANTHU_DEMO else True
+if VANTHU_DEMO:
+    # The demo seal of Sở Tài chính (a TEST certificate) is kept on the server under this secret.
+    VANTHU_SIGNING_KEY_SECRETS.setdefault("DEMO_STC_SEAL", "ThanhHoa@2026")  # demo only
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

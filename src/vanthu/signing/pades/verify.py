@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from typing import Literal
 
 from asn1crypto import pem  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
@@ -26,7 +27,9 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import InsufficientRevinfoError
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 from vanthu.core.clock import vietnam_time
@@ -35,6 +38,10 @@ from vanthu.signing.pades.runner import run_coroutine
 
 # A certificate as cryptography or asn1crypto object, or DER/PEM bytes.
 CertificateInput = object
+# "soft-fail": a certificate whose revocation status cannot be found is accepted;
+# "hard-fail": such a signature is not valid (problem ``revocation_unknown``).
+RevocationMode = Literal["soft-fail", "hard-fail"]
+REVOCATION_MODES: tuple[RevocationMode, ...] = ("soft-fail", "hard-fail")
 
 # A signing certificate must allow digital signatures or non-repudiation (either suffices).
 SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
@@ -46,6 +53,7 @@ PROBLEM_NOT_INTACT = "not_intact"
 PROBLEM_INVALID = "invalid_signature"
 PROBLEM_UNTRUSTED = "untrusted"
 PROBLEM_REVOKED = "revoked"
+PROBLEM_REVOCATION_UNKNOWN = "revocation_unknown"
 PROBLEM_MODIFIED = "disallowed_changes"
 PROBLEM_COVERAGE = "partial_coverage"
 PROBLEM_TIMESTAMP = "invalid_timestamp"
@@ -58,6 +66,7 @@ def _problem_message(code: str) -> str:
         PROBLEM_INVALID: gettext("the signature value or its certificate is not valid"),
         PROBLEM_UNTRUSTED: gettext("the certificate does not lead to a trusted certification authority"),
         PROBLEM_REVOKED: gettext("the certificate has been revoked"),
+        PROBLEM_REVOCATION_UNKNOWN: gettext("the revocation status of the certificate is unknown"),
         PROBLEM_MODIFIED: gettext("later changes to the document are not allowed ones"),
         PROBLEM_COVERAGE: gettext("the signature does not cover the whole document"),
         PROBLEM_TIMESTAMP: gettext("the timestamp is not valid"),
@@ -118,30 +127,46 @@ def verify_pdf(
     allow_fetching: bool = False,
     crls: Iterable[bytes] = (),
     language: str | None = None,
+    revocation_mode: RevocationMode = "soft-fail",
 ) -> VerificationReport:
     """Validate each signature of ``pdf`` at ``now`` against ``trust_roots``.
 
-    Revocation is checked soft-fail: with ``allow_fetching`` the OCSP/CRL addresses in the
-    certificates are used; ``crls`` (DER) are used in any case. Refuses a file that is not a PDF,
-    encrypted or broken (see :mod:`.errors`).
+    Revocation: with ``allow_fetching`` the OCSP/CRL addresses in the certificates are used;
+    ``crls`` (DER) are used in any case. A revoked certificate is always reported revoked. When
+    the status cannot be found, ``revocation_mode="soft-fail"`` accepts the signature and
+    ``"hard-fail"`` reports it not valid (``revocation_unknown``); timestamps are always checked
+    soft-fail. Refuses a file that is not a PDF, encrypted or broken (see :mod:`.errors`).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    if revocation_mode not in REVOCATION_MODES:
+        raise ValueError(f"revocation_mode must be one of {REVOCATION_MODES}")
     reader = document.open_pdf(pdf)
     # Requests-based fetchers: not bound to an event loop, nothing left open after the check.
     backend = RequestsFetcherBackend() if allow_fetching else None
-    context = ValidationContext(
-        trust_roots=[_asn1(cert) for cert in trust_roots],
-        other_certs=[_asn1(cert) for cert in other_certs],
-        allow_fetching=allow_fetching,
-        fetcher_backend=backend,
-        moment=now,
-        crls=list(crls),
-        revocation_mode="soft-fail",
+    roots = [_asn1(cert) for cert in trust_roots]
+    others = [_asn1(cert) for cert in other_certs]
+    crl_list = list(crls)
+
+    def context_for(mode: RevocationMode) -> ValidationContext:
+        return ValidationContext(
+            trust_roots=roots,
+            other_certs=others,
+            allow_fetching=allow_fetching,
+            fetcher_backend=backend,
+            moment=now,
+            crls=crl_list,
+            revocation_mode=mode,
+        )
+
+    contexts = _Contexts(
+        signer=context_for(revocation_mode),
+        timestamp=context_for("soft-fail"),
+        hard_fail=revocation_mode == "hard-fail",
     )
     signatures = reader.embedded_regular_signatures
     with translation.override(language or settings.LANGUAGE_CODE):
-        reports = run_coroutine(_reports(signatures, context, backend))
+        reports = run_coroutine(_reports(signatures, contexts, backend))
         all_valid = bool(reports) and all(report.valid for report in reports)
         return VerificationReport(
             verified_at=_vn(now) or "",
@@ -152,31 +177,63 @@ def verify_pdf(
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Contexts:
+    signer: ValidationContext
+    timestamp: ValidationContext
+    hard_fail: bool
+
+
 async def _reports(
-    signatures: list[EmbeddedPdfSignature], context: ValidationContext, backend: RequestsFetcherBackend | None
+    signatures: list[EmbeddedPdfSignature], contexts: _Contexts, backend: RequestsFetcherBackend | None
 ) -> list[SignatureReport]:
     try:
-        return [await _report(embedded, context) for embedded in signatures]
+        return [await _report(embedded, contexts) for embedded in signatures]
     finally:
         if backend is not None:
             await backend.close()  # type: ignore[no-untyped-call]
 
 
-async def _report(embedded: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
+async def _report(embedded: EmbeddedPdfSignature, contexts: _Contexts) -> SignatureReport:
     field_name = str(embedded.field_name)
     try:
         status = await async_validate_pdf_signature(
             embedded,
-            signer_validation_context=context,
-            ts_validation_context=context,
+            signer_validation_context=contexts.signer,
+            ts_validation_context=contexts.timestamp,
             key_usage_settings=SIGNING_KEY_USAGE,
         )
+        revocation_unknown = contexts.hard_fail and await _revocation_unknown(embedded, status, contexts.signer)
     except Exception:  # noqa: BLE001 - any failure to parse/validate one signature makes it invalid, not the report
         return _unreadable(embedded, field_name)
-    return _from_status(embedded, status, field_name)
+    return _from_status(embedded, status, field_name, revocation_unknown=revocation_unknown)
 
 
-def _from_status(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, field_name: str) -> SignatureReport:
+async def _revocation_unknown(
+    embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, context: ValidationContext
+) -> bool:
+    """Whether an intact, valid, not revoked but untrusted signature (hard-fail) failed only for
+    want of revocation information. pyHanko's status does not tell this failure from others, so
+    the signer's path is validated again to see the error itself."""
+    if not (status.intact and status.valid) or status.trusted or status.revoked:
+        return False
+    validator = CertificateValidator(
+        status.signing_cert,
+        intermediate_certs=list(embedded.other_embedded_certs),
+        validation_context=context,
+    )
+    try:
+        await validator.async_validate_path()
+    except InsufficientRevinfoError:
+        return True
+    except Exception:  # noqa: BLE001 - any other failure is reported as untrusted
+        return False
+    return False
+
+
+def _from_status(
+    embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, field_name: str, *, revocation_unknown: bool = False
+) -> SignatureReport:
     level = status.modification_level
     coverage = status.coverage or SignatureCoverageLevel.UNCLEAR
     modifications_allowed = coverage == SignatureCoverageLevel.ENTIRE_FILE or (
@@ -191,6 +248,8 @@ def _from_status(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, fie
         problems.append(PROBLEM_INVALID)
     if status.revoked:
         problems.append(PROBLEM_REVOKED)
+    elif revocation_unknown:
+        problems.append(PROBLEM_REVOCATION_UNKNOWN)
     elif status.intact and status.valid and not status.trusted:
         problems.append(PROBLEM_UNTRUSTED)
     if coverage < SignatureCoverageLevel.ENTIRE_REVISION:
@@ -306,10 +365,18 @@ def _signer_label(report: SignatureReport) -> str:
     return report.signer.common_name or report.signer.subject
 
 
+def _human_time(iso: str | None) -> str | None:
+    """An ISO 8601 time of the report (already in Vietnam time) as "09:00 on 10/03/2026"."""
+    if iso is None:
+        return None
+    moment = vietnam_time(datetime.fromisoformat(iso))
+    return gettext("%(time)s on %(date)s") % {"time": moment.strftime("%H:%M"), "date": moment.strftime("%d/%m/%Y")}
+
+
 def _signature_summary(report: SignatureReport) -> str:
     params = {
         "signer": _signer_label(report),
-        "time": report.timestamp or report.signing_time or gettext("an unknown time"),
+        "time": _human_time(report.timestamp or report.signing_time) or gettext("an unknown time"),
     }
     if report.valid:
         return gettext("Signed by %(signer)s at %(time)s: valid.") % params
@@ -339,7 +406,10 @@ def _document_summary(reports: list[SignatureReport]) -> str:
 
 
 __all__ = [
+    "PROBLEM_REVOCATION_UNKNOWN",
+    "REVOCATION_MODES",
     "CertificateInfo",
+    "RevocationMode",
     "SignatureReport",
     "VerificationReport",
     "verify_pdf",

@@ -368,6 +368,36 @@ def build_test_pki(now: datetime) -> TestPki:
     return _build(now.astimezone(UTC).date())
 
 
+def issue_signing_certificate(  # noqa: PLR0913 - one knob per subject attribute
+    pki: TestPki,
+    *,
+    key_name: str,
+    common_name: str,
+    organisation: str,
+    unit: str | None = None,
+    email: str | None = None,
+    for_agency: bool = False,
+) -> Issued:
+    """One more end-entity signing certificate under the PKI's intermediate (for demos): a person's
+    (``for_agency`` False) or an agency seal's, valid from 30 days before the PKI's day for 2 years.
+    ``key_name`` seeds the deterministic key and serial."""
+    midnight = datetime.combine(pki.day, time(0, 0), tzinfo=UTC)
+    eku = [ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING_OID]
+    if not for_agency:
+        eku.append(ExtendedKeyUsageOID.CLIENT_AUTH)
+    return _issue(
+        name=key_name,
+        day=pki.day,
+        subject=_name(common_name, organisation=organisation, unit=unit, email=email),
+        issuer=pki.intermediate,
+        not_before=midnight - timedelta(days=30),
+        not_after=midnight + timedelta(days=2 * 365),
+        usage=_usage(digital_signature=True, non_repudiation=True),
+        eku=eku,
+        email=email,
+    )
+
+
 def pkcs12_bytes(
     cert: x509.Certificate,
     key: ec.EllipticCurvePrivateKey,

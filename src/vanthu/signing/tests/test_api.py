@@ -96,6 +96,7 @@ class TestVerify:
         assert response.status_code == 401
 
 
+@pytest.mark.usefixtures("trusted_pki")
 class TestCertificates:
     def test_registers_my_certificate_and_lists_it(self, officer: Any, pki: TestPki) -> None:
         client = client_for(officer)

@@ -35,7 +35,10 @@ VIEWERS = [
 
 
 @pytest.fixture
-def certificates(officer: Any, admin: Any, agency: Any, other_officer: Any, pki: TestPki, now: datetime) -> list[Any]:
+def certificates(
+    officer: Any, admin: Any, agency: Any, other_officer: Any, trusted_pki: TestPki, now: datetime
+) -> list[Any]:
+    pki = trusted_pki
     return [
         certificate_register_for_person(person=officer, data=pki.person.pem, actor=officer, now=now),
         certificate_register_for_person(person=other_officer, data=pki.other_person.pem, actor=other_officer, now=now),

@@ -69,6 +69,7 @@ def _unchanged(action: Callable[[], Any], error: type[Exception]) -> Exception:
     return refused.value
 
 
+@pytest.mark.usefixtures("trusted_pki")
 class TestCertificateRegisterForPerson:
     def test_stores_the_public_certificate_and_its_details(self, officer: Any, pki: TestPki, now: datetime) -> None:
         certificate = certificate_register_for_person(person=officer, data=pki.person.pem, actor=officer, now=now)
@@ -143,6 +144,7 @@ class TestCertificateRegisterForPerson:
         assert Certificate.objects.count() == 2
 
 
+@pytest.mark.usefixtures("trusted_pki")
 class TestCertificateRegisterForAgency:
     def test_stores_a_public_certificate_for_a_token_on_the_clerks_desk(
         self, admin: Any, agency: Any, pki: TestPki, now: datetime
@@ -251,6 +253,7 @@ class TestPermissionMatrix:
             ("outsider", NotFoundError),
         ],
     )
+    @pytest.mark.usefixtures("trusted_pki")
     def test_register_personal_certificate(
         self, request: pytest.FixtureRequest, officer: Any, pki: TestPki, now: datetime, actor_name: str, outcome: Any
     ) -> None:
@@ -275,6 +278,7 @@ class TestPermissionMatrix:
             ("outsider", False),
         ],
     )
+    @pytest.mark.usefixtures("trusted_pki")
     def test_register_agency_certificate(
         self,
         request: pytest.FixtureRequest,
@@ -291,6 +295,7 @@ class TestPermissionMatrix:
         else:
             _unchanged(action, PermissionDeniedError)
 
+    @pytest.mark.usefixtures("trusted_pki")
     def test_an_admin_of_another_agency_may_not_register_for_this_one(
         self, other_agency: Any, agency: Any, pki: TestPki, now: datetime
     ) -> None:
@@ -315,6 +320,7 @@ class TestPermissionMatrix:
             ("outsider", NotFoundError),
         ],
     )
+    @pytest.mark.usefixtures("trusted_pki")
     def test_disable_personal_certificate(
         self, request: pytest.FixtureRequest, officer: Any, pki: TestPki, now: datetime, actor_name: str, outcome: Any
     ) -> None:
@@ -338,6 +344,7 @@ class TestPermissionMatrix:
             ("other_officer", NotFoundError),
         ],
     )
+    @pytest.mark.usefixtures("trusted_pki")
     def test_disable_agency_certificate(
         self,
         request: pytest.FixtureRequest,
@@ -431,6 +438,7 @@ class TestPermissionMatrix:
             _unchanged(action, PermissionDeniedError)
 
 
+@pytest.mark.usefixtures("trusted_pki")
 class TestCertificateDisable:
     def test_marks_revoked_and_writes_the_event(self, officer: Any, pki: TestPki, now: datetime) -> None:
         certificate = certificate_register_for_person(person=officer, data=pki.person.pem, actor=officer, now=now)

@@ -57,6 +57,7 @@ class TestNavigation:
         assert url not in [item.url for item in navigation_for(person=outsider, now=now)]
 
 
+@pytest.mark.usefixtures("trusted_pki")
 class TestMyPage:
     def test_shows_forms_and_the_agencies_an_admin_manages(self, admin: Any, agency: Any) -> None:
         response = signed_in(admin).get(reverse("signing:mine"))
@@ -136,6 +137,7 @@ class TestMyPage:
         assert signed_in(officer).post(url, {}).status_code == 409
 
 
+@pytest.mark.usefixtures("trusted_pki")
 class TestAgencyPage:
     def test_admin_sees_forms_clerk_reads_others_get_404(
         self, admin: Any, clerk: Any, officer: Any, other_officer: Any, agency: Any
