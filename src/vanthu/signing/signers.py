@@ -35,9 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.sign import fields
 from pyhanko.sign import signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
@@ -52,23 +50,17 @@ from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
 from vanthu.signing.pades import document
 from vanthu.signing.pades.appearance import Appearance
-from vanthu.signing.pades.drawing import CanvasStyle
-from vanthu.signing.pades.drawing import FontBook
 from vanthu.signing.pades.errors import SigningFailedError
 from vanthu.signing.pades.runner import run_coroutine
 
 # The planning and widget helpers of the signing engine: remote signing must put exactly the same
 # appearance on the page as pades.sign_pdf does.
-from vanthu.signing.pades.sign import _FONT_BOOK
-from vanthu.signing.pades.sign import BYTES_RESERVED
-from vanthu.signing.pades.sign import BYTES_RESERVED_WITH_TIMESTAMP
-from vanthu.signing.pades.sign import _add_widgets
+from vanthu.signing.pades.sign import MD_ALGORITHM
 from vanthu.signing.pades.sign import _free_field_name
-from vanthu.signing.pades.sign import _int_box
 from vanthu.signing.pades.sign import _plan
+from vanthu.signing.pades.sign import prepare_and_digest
 
 STATE_MAGIC = b"VANTHU-REMOTE-SIGNING/1\n"
-MD_ALGORITHM = "sha256"
 P256_RAW_SIGNATURE_BYTES = 64
 
 
@@ -234,37 +226,14 @@ async def _remote_prepare(  # noqa: PLR0913
     now: datetime,
     reserve_timestamp: bool,
 ) -> RemotePrepared:
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    _FONT_BOOK.set(FontBook(writer))
-    main = plan.main
-    fields.append_signature_field(
-        writer,
-        fields.SigFieldSpec(
-            sig_field_name=field_name,
-            on_page=main.page if main is not None else 0,
-            box=_int_box(main.rect) if main is not None else None,
-            combine_annotation=not plan.extra,
-        ),
-    )
-    metadata = signers.PdfSignatureMetadata(
-        field_name=field_name, md_algorithm=MD_ALGORITHM, subfilter=fields.SigSeedSubFilter.PADES
-    )
     external = signers.ExternalSigner(
         signing_cert=_asn1(certificate_der), cert_registry=_registry(chain_der), signature_value=256
     )
-    style = CanvasStyle(painter=main.painter, border_width=0) if main is not None else None
-    pdf_signer = signers.PdfSigner(metadata, external, stamp_style=style)
-    session = pdf_signer.init_signing_session(writer, existing_fields_only=True)
-    session.system_time = now
-    validation_info = await session.perform_presign_validation(writer)
-    tbs_document = session.prepare_tbs_document(
-        validation_info=validation_info,
-        bytes_reserved=BYTES_RESERVED_WITH_TIMESTAMP if reserve_timestamp else BYTES_RESERVED,
+    digested = await prepare_and_digest(
+        pdf=pdf, plan=plan, signer=external, field_name=field_name, now=now, reserve_timestamp=reserve_timestamp
     )
-    if plan.extra:
-        _add_widgets(writer, field_name=field_name, widgets=plan.extra)
-    output = io.BytesIO()
-    prepared, _result = tbs_document.digest_tbs_document(output=output)
+    prepared = digested.prepared
+    output = digested.output
     signed_attrs = await external.signed_attrs(
         prepared.document_digest,
         MD_ALGORITHM,

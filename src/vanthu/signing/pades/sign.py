@@ -17,6 +17,7 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils import generic
@@ -28,8 +29,10 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields
 from pyhanko.sign import signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps import TimestampRequestError
 
@@ -62,6 +65,7 @@ from vanthu.signing.pades.errors import SigningFailedError
 from vanthu.signing.pades.runner import run_coroutine
 
 # Room for the CMS signature container; a fixed size spares pyHanko a dry-run signature.
+MD_ALGORITHM = "sha256"
 BYTES_RESERVED = 16384
 BYTES_RESERVED_WITH_TIMESTAMP = 24576
 CAPTION_FONT_SIZE = 6.0
@@ -320,17 +324,31 @@ def _text_slot_widget(value: str, *, slot: locate.TextSlot, page: int, size: flo
 # --- signing ------------------------------------------------------------------------------------
 
 
-async def _sign(
+@dataclass
+class DigestedDocument:
+    """A document prepared for one signature and hashed: what is left is the CMS signature."""
+
+    tbs_document: PdfTBSDocument
+    prepared: PreparedByteRangeDigest
+    post_sign_instructions: Any
+    output: io.BytesIO
+
+
+async def prepare_and_digest(
     *,
     pdf: bytes,
     plan: _Plan,
     signer: Signer,
     field_name: str,
     now: datetime,
-    timestamper: TimeStamper | None,
-    reason: str | None,
-    location: str | None,
-) -> bytes:
+    timestamper: TimeStamper | None = None,
+    reserve_timestamp: bool = False,
+    reason: str | None = None,
+    location: str | None = None,
+) -> DigestedDocument:
+    """Add the signature field and its appearance (and the extra widgets of an issuance stamp)
+    as an incremental update, reserve the signature's space and hash the document. Shared by
+    direct signing and remote (hash) signing, so both draw exactly the same appearance."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     _FONT_BOOK.set(FontBook(writer))  # lives in this coroutine's context only
     main = plan.main
@@ -345,7 +363,7 @@ async def _sign(
     )
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name,
-        md_algorithm="sha256",
+        md_algorithm=MD_ALGORITHM,
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
         location=location,
@@ -355,20 +373,45 @@ async def _sign(
     session = pdf_signer.init_signing_session(writer, existing_fields_only=True)
     session.system_time = now
     validation_info = await session.perform_presign_validation(writer)
+    with_timestamp = timestamper is not None or reserve_timestamp
     tbs_document = session.prepare_tbs_document(
         validation_info=validation_info,
-        bytes_reserved=BYTES_RESERVED_WITH_TIMESTAMP if timestamper is not None else BYTES_RESERVED,
+        bytes_reserved=BYTES_RESERVED_WITH_TIMESTAMP if with_timestamp else BYTES_RESERVED,
     )
     if plan.extra:
         _add_widgets(writer, field_name=field_name, widgets=plan.extra)
     output = io.BytesIO()
-    prepared, result = tbs_document.digest_tbs_document(output=output)
-    post_signing = await tbs_document.perform_signature(
-        document_digest=prepared.document_digest,
+    prepared, post_sign_instructions = tbs_document.digest_tbs_document(output=output)
+    return DigestedDocument(tbs_document, prepared, post_sign_instructions, output)
+
+
+async def _sign(
+    *,
+    pdf: bytes,
+    plan: _Plan,
+    signer: Signer,
+    field_name: str,
+    now: datetime,
+    timestamper: TimeStamper | None,
+    reason: str | None,
+    location: str | None,
+) -> bytes:
+    digested = await prepare_and_digest(
+        pdf=pdf,
+        plan=plan,
+        signer=signer,
+        field_name=field_name,
+        now=now,
+        timestamper=timestamper,
+        reason=reason,
+        location=location,
+    )
+    post_signing = await digested.tbs_document.perform_signature(
+        document_digest=digested.prepared.document_digest,
         pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=now),
     )
-    await post_signing.post_signature_processing(result)
-    return output.getvalue()
+    await post_signing.post_signature_processing(digested.post_sign_instructions)
+    return digested.output.getvalue()
 
 
 # The font book of the signing in progress: every canvas of one signing shares its fonts.
