@@ -594,18 +594,9 @@ def signature_session_expire(*, session: SigningSession, now: datetime, actor: P
     lifecycle.next_status(session.status, SessionAction.EXPIRE)
     if now < session.expires_at:
         raise ConflictError(_("This signing session has not expired yet."))
-    _move(session, SessionAction.EXPIRE)
-    session.prepared_state = None
-    session.save()
-    audit.record(
-        action=events.SIGNATURE_SESSION_EXPIRED,
-        actor=actor,
-        agency=_audit_agency(session, now),
-        target=session,
-        now=now,
-        data={"session_id": str(session.pk), "method": session.method, "sha256_before": session.source_sha256},
+    return _close_unsigned(
+        session, action=SessionAction.EXPIRE, event=events.SIGNATURE_SESSION_EXPIRED, actor=actor, now=now
     )
-    return session
 
 
 def signature_sessions_expire_due(*, now: datetime) -> int:
@@ -626,11 +617,20 @@ def signature_session_cancel(*, session: SigningSession, actor: Person, now: dat
     """The creator gives up a PREPARED session; its tokens and digest stop working."""
     session = _lock(session)
     _require_creator(session, actor)
-    _move(session, SessionAction.CANCEL)
+    return _close_unsigned(
+        session, action=SessionAction.CANCEL, event=events.SIGNATURE_SESSION_CANCELLED, actor=actor, now=now
+    )
+
+
+def _close_unsigned(
+    session: SigningSession, *, action: SessionAction, event: str, actor: Person | None, now: datetime
+) -> SigningSession:
+    """End a session that was never signed: its prepared state goes, the end is audited."""
+    _move(session, action)
     session.prepared_state = None
     session.save()
     audit.record(
-        action=events.SIGNATURE_SESSION_CANCELLED,
+        action=event,
         actor=actor,
         agency=_audit_agency(session, now),
         target=session,
