@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "vanthu.accounts",
     "vanthu.audit",
     "vanthu.signing",
+    "vanthu.documents",
+    "vanthu.exchange",
+    "vanthu.outgoing",
 ]
 
 MIDDLEWARE = [
