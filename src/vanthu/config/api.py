@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("vanthu.org.api_urls")),
     path("", include("vanthu.audit.api_urls")),
     path("", include("vanthu.signing.api_urls")),
+    path("", include("vanthu.documents.api_urls")),
+    path("", include("vanthu.exchange.api_urls")),
+    path("", include("vanthu.outgoing.api_urls")),
 ]

@@ -6,3 +6,12 @@ class OutgoingConfig(AppConfig):
     name = "vanthu.outgoing"
     label = "outgoing"
     verbose_name = _("Outgoing documents")
+
+    def ready(self) -> None:
+        from vanthu.audit.labels import register_action_labels
+        from vanthu.documents.policies import register_visibility
+        from vanthu.outgoing.events import ACTION_LABELS
+        from vanthu.outgoing.policies import outgoing_document_visibility
+
+        register_action_labels(ACTION_LABELS)
+        register_visibility("outgoing", outgoing_document_visibility)

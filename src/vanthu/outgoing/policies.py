@@ -221,3 +221,9 @@ def available_actions(outgoing: Outgoing, person: Person, now: datetime) -> list
         if rule is not None and rule(person, outgoing, now):
             allowed.append(action)
     return allowed
+
+
+def outgoing_document_visibility(person: Person, now: datetime) -> Q:
+    """The documents provider (documents.policies): an outgoing document's Document and files are
+    seen by whoever sees the outgoing document."""
+    return Q(outgoing__in=outgoing_visible_to(person, now).values("pk"))
