@@ -22,9 +22,11 @@ export VANTHU_DATA_DIR ?= $(CURDIR)/var
 
 # Debian packages: gettext (compilemessages); poppler-utils (pdfsig, pdftoppm, pdftotext),
 # libnss3-tools (certutil for pdfsig's trust store), softhsm2 (PKCS#11 tests) and fonts-noto-core
-# (the signature stamps' font source) for the signing app; python3-venv only to create the venv
-# when the Python in use cannot; chromium for the browser tier (PostgreSQL pass of `make test`).
-DEBIAN_PACKAGES := gettext poppler-utils libnss3-tools softhsm2 fonts-noto-core
+# (the signature stamps' font source) for the signing app; libreoffice-writer-nogui and
+# fonts-liberation2 (Times New Roman's metric twin) for DOCX → PDF conversion in the documents app;
+# python3-venv only to create the venv when the Python in use cannot; chromium for the browser
+# tier (PostgreSQL pass of `make test`).
+DEBIAN_PACKAGES := gettext poppler-utils libnss3-tools softhsm2 fonts-noto-core libreoffice-writer-nogui fonts-liberation2
 BROWSER_PACKAGES := chromium
 SQLITE_TIERS := not postgres and not heavy and not browser
 PYTEST_WORKERS ?= 2
