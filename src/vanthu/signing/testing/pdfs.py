@@ -105,30 +105,36 @@ class _Page:
         )
 
 
-def decision_pdf(
+def decision_pdf(  # noqa: PLR0913 - one knob per printed part
     *,
     signer_name: str = DEFAULT_SIGNER_NAME,
     signer_title: str = DEFAULT_SIGNER_TITLE,
     number_placeholder: str = "/QĐ-STC",
     pages: int = 2,
+    parent_name: str = "UBND TỈNH THANH HÓA",
+    agency_name: str = "SỞ TÀI CHÍNH",
+    type_title: str = "QUYẾT ĐỊNH",
+    subject: str = "Về việc phê duyệt dự toán ngân sách năm 2025",
+    issuer_line: str = "GIÁM ĐỐC SỞ TÀI CHÍNH TỈNH THANH HÓA",
 ) -> bytes:
     """A draft "Quyết định" laid out like Decree 30 App. I: header with "Số:" and the date line left
     blank for issuance, the signer block (title, blank, printed name) at the bottom right of the
-    last page. ``pages`` is 1 or 2."""
+    last page. ``pages`` is 1 or 2. The header, type, summary and issuer lines can be changed (the
+    demo province makes documents of several agencies with it)."""
     writer = PdfFileWriter()
     engines: dict[tuple[Font, float], tuple[str, GlyphAccumulator]] = {}
     first = _Page(writer=writer, engines=engines)
-    first.text("UBND TỈNH THANH HÓA", x=LEFT_COLUMN_CENTRE, y=780, size=12, align="centre")
-    first.text("SỞ TÀI CHÍNH", x=LEFT_COLUMN_CENTRE, y=765, size=12, bold=True, align="centre")
+    first.text(parent_name, x=LEFT_COLUMN_CENTRE, y=780, size=12, align="centre")
+    first.text(agency_name, x=LEFT_COLUMN_CENTRE, y=765, size=12, bold=True, align="centre")
     first.rule(x0=LEFT_COLUMN_CENTRE - 30, x1=LEFT_COLUMN_CENTRE + 30, y=760)
     first.text(f"Số:            {number_placeholder}", x=LEFT_COLUMN_CENTRE - 60, y=738, size=13)
     first.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", x=RIGHT_COLUMN_CENTRE, y=780, size=12, bold=True, align="centre")
     first.text("Độc lập - Tự do - Hạnh phúc", x=RIGHT_COLUMN_CENTRE, y=765, size=13, bold=True, align="centre")
     first.rule(x0=RIGHT_COLUMN_CENTRE - 80, x1=RIGHT_COLUMN_CENTRE + 80, y=760)
     first.text("Thanh Hóa, ngày       tháng       năm 2025", x=RIGHT_COLUMN_CENTRE, y=738, size=13, align="centre")
-    first.text("QUYẾT ĐỊNH", x=PAGE_CENTRE, y=690, size=14, bold=True, align="centre")
-    first.text("Về việc phê duyệt dự toán ngân sách năm 2025", x=PAGE_CENTRE, y=672, size=14, bold=True, align="centre")
-    first.text("GIÁM ĐỐC SỞ TÀI CHÍNH TỈNH THANH HÓA", x=PAGE_CENTRE, y=640, size=14, bold=True, align="centre")
+    first.text(type_title, x=PAGE_CENTRE, y=690, size=14, bold=True, align="centre")
+    first.text(subject, x=PAGE_CENTRE, y=672, size=14, bold=True, align="centre")
+    first.text(issuer_line, x=PAGE_CENTRE, y=640, size=14, bold=True, align="centre")
     y = 610.0
     for line in _BODY_PAGE_1:
         first.text(line, x=LEFT_MARGIN, y=y)
