@@ -54,6 +54,9 @@ CLERK_STATUSES = (
 # After issuance the whole issuing agency sees it.
 ISSUED_STATUSES = (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED, OutgoingStatus.REPLACED)
 DRAFTING_ROLES = frozenset({Role.OFFICER, Role.UNIT_LEADER, Role.AGENCY_LEADER, Role.CLERK})
+# "Every person of the issuing agency" sees an issued document, except through an ADMIN or INSPECTOR
+# role alone: administrators and inspectors read no document content (separation of duties, §9).
+CONTENT_ROLES = frozenset(set(Role.values) - {Role.ADMIN, Role.INSPECTOR})
 
 
 def _grants(person: Person, now: datetime) -> frozenset[Grant]:
@@ -62,7 +65,8 @@ def _grants(person: Person, now: datetime) -> frozenset[Grant]:
 
 def acting_ids(person: Person, now: datetime) -> set[int]:
     """The person and everyone who delegated a role to them now: whose drafts and steps they act on."""
-    if not person.is_authenticated:
+    is_authenticated: bool = person.is_authenticated  # an AnonymousUser may ask too
+    if not is_authenticated:
         return set()
     return {person.pk} | {grant.delegated_by_id for grant in _grants(person, now) if grant.delegated_by_id}
 
@@ -93,7 +97,7 @@ def outgoing_visible_to(person: Person, now: datetime) -> QuerySet[Outgoing]:
     clerk_agencies = clerk_agency_ids(person, now)
     if clerk_agencies:
         condition |= Q(agency_id__in=clerk_agencies, status__in=CLERK_STATUSES)
-    members = member_agency_ids(_grants(person, now))
+    members = _role_agency_ids(person, now, CONTENT_ROLES)
     if members:
         condition |= Q(agency_id__in=members, status__in=ISSUED_STATUSES)
     return Outgoing.objects.filter(condition)
