@@ -35,6 +35,8 @@ def navigation_for(*, person: Any, now: datetime | None = None) -> list[NavItem]
     roles = {grant.role for grant in grants_for(person, moment)}
     items = [NavItem(_("My work"), reverse("home"), "house")]
     if roles or person.is_superuser:
+        items.append(NavItem(_("Outgoing documents"), reverse("outgoing:queues"), "send"))
+        items.append(NavItem(_("Document exchange"), reverse("exchange:index"), "arrow-left-right"))
         items.append(NavItem(_("Organisation"), reverse("org:agency_list"), "diagram-3"))
         items.append(NavItem(_("Digital signatures"), reverse("signing:mine"), "pen"))
     if roles & {Role.ADMIN, Role.INSPECTOR} or person.is_superuser:

@@ -15,14 +15,18 @@ from django.http import HttpResponse
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vanthu.core import clock
 from vanthu.notify import selectors as notify_selectors
 from vanthu.org import selectors as org_selectors
 from vanthu.org.models import Role
+from vanthu.outgoing import selectors as outgoing_selectors
 
 HOME_NOTIFICATIONS = 5
+# Shown on "Việc của tôi" even when empty (the others only when they hold work).
+HOME_ALWAYS_SHOWN_QUEUES = frozenset({outgoing_selectors.Queue.MINE})
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,14 @@ class DelegationLine:
     starts_at: datetime
     ends_at: datetime
     reason: str
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    queue: str
+    label: str
+    count: int
+    url: str
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,19 @@ def home_presenter(*, person: Any, now: datetime) -> dict[str, Any]:
         for n in notify_selectors.notification_list_for(person=person, unread_only=True)[:HOME_NOTIFICATIONS]
     ]
     role_codes = {grant.role for grant in grants}
+    counts = outgoing_selectors.queue_counts(person=person, now=now) if role_codes else {}
+    outgoing_queues = [
+        QueueLine(
+            queue=queue.value,
+            label=str(outgoing_selectors.QUEUE_LABELS[queue]),
+            count=counts[queue.value],
+            url=f"{reverse('outgoing:queues')}?queue={queue.value}",
+        )
+        for queue in outgoing_selectors.Queue
+        if queue.value in counts and (counts[queue.value] or queue in HOME_ALWAYS_SHOWN_QUEUES)
+    ]
     return {
+        "outgoing_queues": outgoing_queues,
         "roles": roles,
         "delegations": delegations,
         "notifications": notifications,
