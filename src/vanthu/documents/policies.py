@@ -16,8 +16,13 @@ from django.db.models import Q
 from django.db.models import QuerySet
 
 from vanthu.documents.models import Document
+from vanthu.documents.models import Register
 from vanthu.org import policies as org_policies
+from vanthu.org.grants import agency_ids_with_predecessors
+from vanthu.org.grants import grants_for
+from vanthu.org.models import Agency
 from vanthu.org.models import Person
+from vanthu.org.models import Role
 
 require = org_policies.require
 require_visible = org_policies.require_visible
@@ -42,3 +47,24 @@ def documents_visible_to(person: Person, now: datetime) -> QuerySet[Document]:
 
 def can_view_document(person: Person, document: Document, now: datetime) -> bool:
     return documents_visible_to(person, now).filter(pk=document.pk).exists()
+
+
+# --- registers (sổ) ----------------------------------------------------------------------
+
+
+def clerk_agency_ids(person: Person, now: datetime) -> set[int]:
+    clerk_of = {grant.agency_id for grant in grants_for(person, now) if grant.role == Role.CLERK}
+    return agency_ids_with_predecessors(clerk_of) if clerk_of else set()
+
+
+def can_manage_registers(person: Person, agency: Agency, now: datetime) -> bool:
+    """Only the clerks (văn thư) of an agency reserve, cancel and close its numbers (Decree 30 Art. 15)."""
+    return agency.pk in clerk_agency_ids(person, now)
+
+
+def registers_visible_to(person: Person, now: datetime) -> QuerySet[Register]:
+    """The registers of the agencies where the person is a clerk (merged predecessors included)."""
+    agency_ids = clerk_agency_ids(person, now)
+    if not agency_ids:
+        return Register.objects.none()
+    return Register.objects.filter(agency_id__in=agency_ids)

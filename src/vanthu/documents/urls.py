@@ -1,4 +1,16 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from vanthu.documents import views
+
 app_name = "documents"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("files/<int:pk>/content", views.file_content, name="file_content"),
+    path("files/<int:pk>/status", views.file_status, name="file_status"),
+    path("files/<int:pk>/retry", views.file_retry, name="file_retry"),
+    path("registers/", views.registers, name="registers"),
+    path("registers/open", views.register_open, name="register_open"),
+    path("registers/<int:pk>/reserve", views.register_reserve, name="register_reserve"),
+    path("register-entries/<int:pk>/cancel", views.entry_cancel, name="entry_cancel"),
+]

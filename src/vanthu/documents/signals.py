@@ -1,0 +1,11 @@
+"""Signals of the documents app.
+
+``file_conversion_requested(file_id)`` is sent after the commit of a transaction that stored a DOCX
+(or asked to convert it again); documents.tasks listens and queues the Huey task. Services may not
+import the tasks module (it is an interface), hence the signal."""
+
+from __future__ import annotations
+
+import django.dispatch
+
+file_conversion_requested = django.dispatch.Signal()
