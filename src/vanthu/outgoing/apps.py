@@ -10,8 +10,11 @@ class OutgoingConfig(AppConfig):
     def ready(self) -> None:
         from vanthu.audit.labels import register_action_labels
         from vanthu.documents.policies import register_visibility
+        from vanthu.org.signals import demo_province_loaded
+        from vanthu.outgoing.demo import on_demo_province_loaded
         from vanthu.outgoing.events import ACTION_LABELS
         from vanthu.outgoing.policies import outgoing_document_visibility
 
         register_action_labels(ACTION_LABELS)
         register_visibility("outgoing", outgoing_document_visibility)
+        demo_province_loaded.connect(on_demo_province_loaded, dispatch_uid="outgoing-demo")

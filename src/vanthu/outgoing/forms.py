@@ -321,14 +321,16 @@ class ReasonForm(VanthuForm):
 class StepForm(forms.Form):
     """One step of the review circuit on the submit form."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Step"), choices=StepKind.choices)
+    # Both lists start with an empty choice, so the empty row for adding a step is left out when it
+    # is left alone (an untouched extra form has not changed; a select without a blank always has).
+    kind = forms.ChoiceField(label=gettext_lazy("Step"), choices=[("", "—"), *StepKind.choices])
     assignee = forms.TypedChoiceField(label=gettext_lazy("Person"), coerce=int)
     ordinal = forms.IntegerField(label=gettext_lazy("Order"), min_value=1, max_value=50)
     working_days = forms.IntegerField(label=gettext_lazy("Working days"), min_value=1, max_value=60, initial=1)
 
     def __init__(self, *args: Any, people: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "assignee", list(people))
+        _choices(self, "assignee", [("", "—"), *people])
         for field in self.fields.values():
             css = (
                 "form-select form-select-sm"
