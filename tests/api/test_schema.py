@@ -55,6 +55,21 @@ OUR_OPERATIONS = {
     ("GET", "/api/v1/people/me/"),
     ("GET", "/api/v1/audit/"),
     ("GET", "/api/v1/audit/{id}/"),
+    ("GET", "/api/v1/deliveries/"),
+    ("GET", "/api/v1/deliveries/{id}/"),
+    ("POST", "/api/v1/deliveries/{id}/actions/report/"),
+    ("GET", "/api/v1/document-types/"),
+    ("GET", "/api/v1/files/{id}/"),
+    ("GET", "/api/v1/files/{id}/content"),
+    ("GET", "/api/v1/outgoing/"),
+    ("POST", "/api/v1/outgoing/"),
+    ("GET", "/api/v1/outgoing/{id}/"),
+    ("PATCH", "/api/v1/outgoing/{id}/"),
+    ("POST", "/api/v1/outgoing/{id}/actions/{action}/"),
+    ("POST", "/api/v1/register-entries/{id}/actions/cancel/"),
+    ("GET", "/api/v1/registers/"),
+    ("POST", "/api/v1/registers/{id}/actions/reserve/"),
+    ("GET", "/api/v1/registers/{id}/entries/"),
 }
 
 

@@ -37,6 +37,9 @@ def navigation_for(*, person: Any, now: datetime | None = None) -> list[NavItem]
     if roles or person.is_superuser:
         items.append(NavItem(_("Outgoing documents"), reverse("outgoing:queues"), "send"))
         items.append(NavItem(_("Document exchange"), reverse("exchange:index"), "arrow-left-right"))
+    if Role.CLERK in roles:
+        items.append(NavItem(_("Numbering registers"), reverse("documents:registers"), "journal-text"))
+    if roles or person.is_superuser:
         items.append(NavItem(_("Organisation"), reverse("org:agency_list"), "diagram-3"))
         items.append(NavItem(_("Digital signatures"), reverse("signing:mine"), "pen"))
     if roles & {Role.ADMIN, Role.INSPECTOR} or person.is_superuser:

@@ -144,7 +144,7 @@ class DeliveryListApi(GenericAPIView[Any]):
         "AGENCY_LEADER; box=sent: deliveries of the documents the caller's agencies sent, with each "
         "recipient's status. Newest first.",
         parameters=[DeliveryFilterInput],
-        responses={200: DeliveryOutput(many=True), **error_responses(400, 401)},
+        responses={200: DeliveryOutput(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())

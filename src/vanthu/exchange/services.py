@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -337,11 +338,34 @@ def _recipient_key(agency_id: int | None, name: str, channel: str, address: str)
     return (agency_id, channel) if agency_id is not None else (None, name, channel, address)
 
 
+def _matches_recipients(recipients: Sequence[DocumentRecipient]) -> Callable[[Delivery], bool]:
+    """Whether a delivery went to one of ``recipients`` (agencies followed to their successor; outside
+    names by name and channel)."""
+    successors = _successor_map()
+    agencies = {_current_id(line.agency_id, successors) for line in recipients if line.agency_id is not None}
+    outside = {(line.name, line.channel) for line in recipients if line.agency_id is None}
+
+    def matches(delivery: Delivery) -> bool:
+        if delivery.recipient_agency_id is not None:
+            return _current_id(delivery.recipient_agency_id, successors) in agencies
+        return (delivery.recipient_name, delivery.channel) in outside
+
+    return matches
+
+
 @transaction.atomic
-def deliveries_recall(*, document: Document, reason: str, actor: Person, now: datetime) -> list[Delivery]:
+def deliveries_recall(
+    *,
+    document: Document,
+    reason: str,
+    actor: Person,
+    now: datetime,
+    recipients: Sequence[DocumentRecipient] | None = None,
+) -> list[Delivery]:
     """A recall (status 13 inside the province) to every recipient that received the document's
-    original or a replacement, each linked to the last delivery it received; recipients already
-    asked to give it back are not asked twice."""
+    original or a replacement — or only to ``recipients`` (removed from the recipient list) — each
+    linked to the last delivery it received; recipients already asked to give it back are not asked
+    twice."""
     policies.require(
         policies.can_send_deliveries(actor, document, now),
         _("Only a clerk of the issuing agency may send its documents."),
@@ -360,6 +384,9 @@ def deliveries_recall(*, document: Document, reason: str, actor: Person, now: da
             document=document, kind=DeliveryKind.RECALL
         ).values_list("recipient_agency_id", "recipient_name", "channel", "address")
     }
+    if recipients is not None:
+        matches = _matches_recipients(recipients)
+        received = [delivery for delivery in received if matches(delivery)]
     latest: dict[tuple[object, ...], Delivery] = {}
     for delivery in received:
         key = _recipient_key(delivery.recipient_agency_id, delivery.recipient_name, delivery.channel, delivery.address)

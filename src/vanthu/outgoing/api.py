@@ -186,7 +186,7 @@ class OutgoingListApi(GenericAPIView[Any]):
         operation_id="outgoing_list",
         summary="Outgoing documents the caller sees, or one of their work queues",
         parameters=[ListFilterInput],
-        responses={200: OutgoingListOutput(many=True), **error_responses(400, 401)},
+        responses={200: OutgoingListOutput(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: Request) -> Response:
         now = clock.now()

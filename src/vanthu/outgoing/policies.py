@@ -229,5 +229,11 @@ def available_actions(outgoing: Outgoing, person: Person, now: datetime) -> list
 
 def outgoing_document_visibility(person: Person, now: datetime) -> Q:
     """The documents provider (documents.policies): an outgoing document's Document and files are
-    seen by whoever sees the outgoing document."""
-    return Q(outgoing__in=outgoing_visible_to(person, now).values("pk"))
+    seen by whoever sees the outgoing document; an electronic copy (sao y, sao lục, trích sao) is
+    issued by its copying agency like its own documents, so every person of that agency holding a
+    content role sees it."""
+    condition = Q(outgoing__in=outgoing_visible_to(person, now).values("pk"))
+    members = _role_agency_ids(person, now, CONTENT_ROLES)
+    if members:
+        condition |= Q(copy_of__agency_id__in=members)
+    return condition

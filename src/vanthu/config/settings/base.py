@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several lifecycles have a "status": each enum gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DeliveryStatusEnum": "vanthu.exchange.models.DeliveryStatus",
+        "OutgoingStatusEnum": "vanthu.outgoing.models.OutgoingStatus",
+    },
 }
 
 LOGGING = {

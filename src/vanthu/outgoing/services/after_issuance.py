@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
+from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
 from vanthu.documents.models import Document
 from vanthu.documents.models import DocumentRecipient
@@ -192,13 +193,15 @@ def _recall_from(
 ) -> int:
     """A RECALL delivery to each removed recipient that received the document; how many were sent.
 
-    Uses ``exchange.services.deliveries_recall_from`` (a recall limited to some recipients)."""
+    Recipients that never received it (e.g. kept internally) get nothing."""
     if not removed:
         return 0
-    recall_from = getattr(exchange, "deliveries_recall_from", None)
-    if recall_from is None:
-        raise ValidationError(_("Removing recipients of an issued document is not available yet."))
-    deliveries = recall_from(document=document, recipients=removed, reason=reason, actor=actor, now=now)
+    try:
+        deliveries = exchange.deliveries_recall(
+            document=document, reason=reason, actor=actor, now=now, recipients=removed
+        )
+    except ConflictError:
+        return 0  # none of them had received it
     return len(deliveries)
 
 

@@ -93,6 +93,22 @@ class TestOutgoingChangeRecipients:
         assert outgoing.document.recipients.count() == 4
         assert AuditEvent.objects.filter(action=events.OUTGOING_RECIPIENTS_CHANGED).count() == 1
 
+    def test_a_removed_recipient_is_asked_to_give_it_back(self, issued: Outgoing, clerk: Any, now: datetime) -> None:
+        recipients = list(issued.document.recipients.filter(agency__isnull=False).order_by("ordinal"))
+        removed, kept = recipients[0], recipients[1:]
+
+        outgoing = after_issuance.outgoing_change_recipients(
+            outgoing=issued, add=[], remove_ids=[removed.pk], reason="Gửi nhầm nơi nhận", actor=clerk, now=now
+        )
+
+        recalls = Delivery.objects.filter(document=outgoing.document, kind=DeliveryKind.RECALL)
+        assert [(d.recipient_agency_id, d.status) for d in recalls] == [
+            (removed.agency_id, DeliveryStatus.RECALL_REQUESTED)
+        ]
+        assert not recalls.filter(recipient_agency_id__in=[line.agency_id for line in kept]).exists()
+        assert outgoing.document.recipients.filter(pk=removed.pk).count() == 0
+        assert outgoing.status == OutgoingStatus.ISSUED
+
     def test_refuses_a_recipient_of_another_document(self, issued: Outgoing, clerk: Any, now: datetime) -> None:
         with pytest.raises(ValidationError):
             after_issuance.outgoing_change_recipients(

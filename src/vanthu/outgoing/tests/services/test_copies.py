@@ -133,3 +133,26 @@ class TestParsePages:
     def test_refuses_what_is_not_a_page_list(self, text: str) -> None:
         with pytest.raises(ValidationError):
             copies.parse_pages(text, page_count=5)
+
+
+class TestCopyVisibility:
+    def test_the_copying_agency_sees_its_copy_and_nobody_else(  # noqa: PLR0913
+        self,
+        issued: Outgoing,
+        clerk: Any,
+        officer: Any,
+        admin: Any,
+        other_officer: Any,
+        seal_certificate: Any,
+        now: datetime,
+    ) -> None:
+        from vanthu.documents.policies import can_view_document
+
+        made = copies.copy_make(
+            source=issued.document, kind=CopyKind.SAO_Y, certificate=seal_certificate, actor=clerk, now=now
+        )
+
+        assert can_view_document(clerk, made.copy, now)
+        assert can_view_document(officer, made.copy, now)
+        assert not can_view_document(admin, made.copy, now)  # separation of duties
+        assert not can_view_document(other_officer, made.copy, now)
