@@ -187,7 +187,10 @@ class ReviewStep(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(_("status"), max_length=16, choices=StepStatus.choices, default=StepStatus.WAITING)
-    due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    working_days = models.PositiveSmallIntegerField(_("working days allowed"), default=1)
+    due_at = models.DateTimeField(
+        _("deadline"), null=True, blank=True, help_text=_("Set when the step starts: its working days from that day.")
+    )
     activated_at = models.DateTimeField(_("started at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(

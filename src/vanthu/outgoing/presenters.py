@@ -114,6 +114,7 @@ class StepLine:
     status: str
     status_label: str
     due_at: datetime | None
+    working_days: int
     decided_at: datetime | None
     comment: str
     is_overdue: bool
@@ -307,6 +308,7 @@ def steps_lines(*, outgoing: Outgoing, now: datetime) -> list[StepLine]:
             status=step.status,
             status_label=str(step.get_status_display()),
             due_at=step.due_at,
+            working_days=step.working_days,
             decided_at=step.decided_at,
             comment=step.comment,
             is_overdue=step.status == StepStatus.ACTIVE and step.due_at is not None and step.due_at < now,

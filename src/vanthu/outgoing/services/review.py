@@ -129,23 +129,12 @@ def _deadline(calendar: WorkingCalendar, start: datetime, working_days: int) -> 
     return end_of_vietnam_day(calendar.add_working_days(vietnam_date(start), working_days))
 
 
-def _allowance(step: ReviewStep, outgoing: Outgoing, calendar: WorkingCalendar) -> int:
-    """The working days a step is allowed. ``ReviewStep`` has no field for it: a WAITING step's
-    ``due_at`` is its provisional deadline counted from the submission (``outgoing.submitted_at``),
-    an activated step's from ``activated_at``; the allowance is the distance back, in working days."""
-    start = step.activated_at or outgoing.submitted_at
-    if step.due_at is None or start is None:
-        return 1
-    return max(1, calendar.working_days_between(vietnam_date(start), vietnam_date(step.due_at)))
-
-
 def _activate(steps: Sequence[ReviewStep], outgoing: Outgoing, now: datetime, calendar: WorkingCalendar) -> None:
     """Start ``steps`` now: their deadline is counted from today (Vietnam time)."""
     for step in steps:
-        days = _allowance(step, outgoing, calendar)
         step.status = StepStatus.ACTIVE
         step.activated_at = now
-        step.due_at = _deadline(calendar, now, days)
+        step.due_at = _deadline(calendar, now, step.working_days)
         step.save(update_fields=["status", "activated_at", "due_at"])
 
 
@@ -350,7 +339,7 @@ def outgoing_submit(
             kind=step.kind,
             assignee_id=step.assignee_id,
             status=StepStatus.WAITING,
-            due_at=_deadline(calendar, now, step.working_days),  # provisional, see _allowance
+            working_days=step.working_days,
         )
         for step in sorted(steps, key=lambda item: (item.ordinal, item.kind, item.assignee_id))
     )
@@ -542,7 +531,6 @@ def outgoing_send_back(
 
 def _copy(step: ReviewStep, outgoing: Outgoing, calendar: WorkingCalendar, now: datetime, *, status: str) -> ReviewStep:
     """A new step like ``step`` (same round, order, kind, person, allowance), ACTIVE from now or WAITING."""
-    days = _allowance(step, outgoing, calendar)
     copy = ReviewStep(
         outgoing=outgoing,
         round=step.round,
@@ -550,9 +538,9 @@ def _copy(step: ReviewStep, outgoing: Outgoing, calendar: WorkingCalendar, now: 
         kind=step.kind,
         assignee_id=step.assignee_id,
         status=status,
-        # A waiting copy keeps its allowance as a provisional deadline counted from the submission.
-        due_at=_deadline(calendar, now if status == StepStatus.ACTIVE else outgoing.submitted_at or now, days),
+        working_days=step.working_days,
     )
     if status == StepStatus.ACTIVE:
         copy.activated_at = now
+        copy.due_at = _deadline(calendar, now, step.working_days)
     return copy

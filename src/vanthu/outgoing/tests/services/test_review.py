@@ -105,7 +105,10 @@ class TestOutgoingSubmit:
             now,
             END_OF_WEDNESDAY,
         )
-        assert ReviewStep.objects.filter(outgoing=draft, status=StepStatus.WAITING).count() == 4
+        waiting = ReviewStep.objects.filter(outgoing=draft, status=StepStatus.WAITING).order_by("ordinal", "id")
+        assert [(step.working_days, step.due_at) for step in waiting] == [
+            (step.working_days, None) for step in sorted(circuit[1:], key=lambda item: (item.ordinal, item.kind))
+        ]  # a waiting step keeps its allowance; its deadline is set when it starts
         assert Notification.objects.filter(recipient=unit_leader).count() == 1
         assert _count(events.OUTGOING_SUBMITTED) == 1
 
