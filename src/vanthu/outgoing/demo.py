@@ -428,6 +428,28 @@ class _Loader:
                 now=self.at(),
                 steps=[StepInput(kind=StepKind.APPROVAL, assignee_id=signer.pk, ordinal=1, working_days=1)],
             )
+            if abbreviation == "HT":
+                # and a draft the ward's officer is still writing
+                subject = "Báo cáo kết quả giải quyết thủ tục hành chính tháng 11 năm 2026"
+                outgoing_create(
+                    agency=agency,
+                    document_type=_type("BC"),
+                    subject=subject,
+                    actor=drafter,
+                    now=self.at(),
+                    signer=signer,
+                    signer_authority="TM",
+                    signer_position="Chủ tịch",
+                    signer_name=signer.full_name,
+                    recipients=_recipients("UBND"),
+                    main=_pdf(
+                        subject=subject,
+                        type_title="BÁO CÁO",
+                        signer=signer,
+                        title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+                        agency_name=agency_line,
+                    ),
+                )
 
 
 def demo_outgoing_load(*, now: datetime) -> None:
