@@ -389,7 +389,8 @@ class _Loader:
         )
 
     def others(self) -> None:
-        """A draft of UBND tỉnh awaiting the Chairman; one of Phường Hạc Thành awaiting its Chairman."""
+        """A draft of UBND tỉnh awaiting the Chairman; one of Phường Hạc Thành awaiting its Chairman
+        and another its officer is still writing."""
         for abbreviation, drafter_name, signer_name, agency_line in (
             ("UBND", "vanthu.ubnd", "chutich.ubnd", "ỦY BAN NHÂN DÂN TỈNH THANH HÓA"),
             ("HT", "chuyenvien.ht", "chutich.ht", "ỦY BAN NHÂN DÂN PHƯỜNG HẠC THÀNH"),
@@ -398,58 +399,54 @@ class _Loader:
             drafter, signer = _person(drafter_name), _person(signer_name)
             if agency is None or drafter is None or signer is None:
                 continue
-            subject = (
-                "V/v đẩy mạnh chuyển đổi số trong hoạt động của cơ quan nhà nước năm 2027"
-                if abbreviation == "UBND"
-                else "V/v rà soát hồ sơ thủ tục hành chính tồn đọng tại bộ phận một cửa"
-            )
-            outgoing = outgoing_create(
-                agency=agency,
-                document_type=_type("CONG_VAN"),
-                subject=subject,
-                actor=drafter,
-                now=self.at(),
-                signer=signer,
-                signer_authority="TM",
-                signer_position="Chủ tịch",
-                signer_name=signer.full_name,
-                recipients=_recipients("STC") if abbreviation == "UBND" else _recipients("UBND"),
-                main=_pdf(
-                    subject=subject,
-                    type_title="",
-                    signer=signer,
-                    title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
-                    agency_name=agency_line,
-                ),
-            )
+            local = _LocalDrafts(agency=agency, drafter=drafter, signer=signer, agency_line=agency_line)
+            if abbreviation == "UBND":
+                outgoing = self.local_draft(
+                    local, "CONG_VAN", "", "V/v đẩy mạnh chuyển đổi số trong hoạt động của cơ quan nhà nước năm 2027"
+                )
+            else:
+                outgoing = self.local_draft(
+                    local, "CONG_VAN", "", "V/v rà soát hồ sơ thủ tục hành chính tồn đọng tại bộ phận một cửa"
+                )
+                self.local_draft(
+                    local, "BC", "BÁO CÁO", "Báo cáo kết quả giải quyết thủ tục hành chính tháng 11 năm 2026"
+                )
             outgoing_submit(
                 outgoing=outgoing,
                 actor=drafter,
                 now=self.at(),
                 steps=[StepInput(kind=StepKind.APPROVAL, assignee_id=signer.pk, ordinal=1, working_days=1)],
             )
-            if abbreviation == "HT":
-                # and a draft the ward's officer is still writing
-                subject = "Báo cáo kết quả giải quyết thủ tục hành chính tháng 11 năm 2026"
-                outgoing_create(
-                    agency=agency,
-                    document_type=_type("BC"),
-                    subject=subject,
-                    actor=drafter,
-                    now=self.at(),
-                    signer=signer,
-                    signer_authority="TM",
-                    signer_position="Chủ tịch",
-                    signer_name=signer.full_name,
-                    recipients=_recipients("UBND"),
-                    main=_pdf(
-                        subject=subject,
-                        type_title="BÁO CÁO",
-                        signer=signer,
-                        title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
-                        agency_name=agency_line,
-                    ),
-                )
+
+    def local_draft(self, local: _LocalDrafts, code: str, type_title: str, subject: str) -> Outgoing:
+        """A draft of a people's committee, signed "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"."""
+        return outgoing_create(
+            agency=local.agency,
+            document_type=_type(code),
+            subject=subject,
+            actor=local.drafter,
+            now=self.at(),
+            signer=local.signer,
+            signer_authority="TM",
+            signer_position="Chủ tịch",
+            signer_name=local.signer.full_name,
+            recipients=_recipients("STC") if local.agency.parent_id is None else _recipients("UBND"),
+            main=_pdf(
+                subject=subject,
+                type_title=type_title,
+                signer=local.signer,
+                title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+                agency_name=local.agency_line,
+            ),
+        )
+
+
+@dataclass
+class _LocalDrafts:
+    agency: Agency
+    drafter: Person
+    signer: Person
+    agency_line: str
 
 
 def demo_outgoing_load(*, now: datetime) -> None:

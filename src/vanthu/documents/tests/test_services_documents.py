@@ -51,7 +51,7 @@ class TestDocumentCreate:
         with pytest.raises(SecretDocumentError) as caught:
             make_document(agency=agency, actor=officer, now=now, secrecy=secrecy)
         assert caught.value.code == "secret_document_refused"
-        assert "Decree 30" in str(caught.value.message)
+        assert "Nghị định 30" in str(caught.value.message)  # in Vietnamese, naming the rule
         assert not Document.objects.exists()
 
     @pytest.mark.parametrize("subject", ["", "   \n "])

@@ -190,7 +190,7 @@ class TestConversion:
             )
         main = version.files.get(role=FileRole.MAIN)
         assert main.conversion_status == ConversionStatus.FAILED
-        assert main.conversion_error.startswith("Could not convert the DOCX file to PDF")
+        assert main.conversion_error.startswith("Không chuyển được tệp DOCX sang PDF")
         assert main.pdf_id is None
         assert blob_read(sha256=main.source_id) == broken
 
@@ -214,7 +214,7 @@ class TestConversion:
         )
         converted = document_file_convert(file_id=added.pk, now=now)
         assert converted.conversion_status == ConversionStatus.FAILED
-        assert "seconds" in converted.conversion_error
+        assert "giây" in converted.conversion_error
 
 
 class TestVersionCommentAdd:

@@ -151,8 +151,8 @@ class TestOutgoingCreate:
         )
         assert list(outgoing.document.recipients.values_list("agency_id", flat=True)) == [successor.pk]
         assert outgoing.recipient_notices == [  # type: ignore[attr-defined]
-            "Sở Kế hoạch và Đầu tư has merged into Sở Tài nguyên và Môi trường mới; "
-            "the document will be sent to Sở Tài nguyên và Môi trường mới."
+            "Sở Kế hoạch và Đầu tư đã hợp nhất vào Sở Tài nguyên và Môi trường mới; "
+            "văn bản sẽ gửi đến Sở Tài nguyên và Môi trường mới."
         ]
 
     def test_refuses_a_recipient_agency_that_does_not_exist(self, officer: Any, agency: Any, now: datetime) -> None:
