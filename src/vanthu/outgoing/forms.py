@@ -260,6 +260,56 @@ class OutgoingForm(VanthuForm):
         return kwargs
 
 
+class PaperForm(OutgoingForm):
+    """A document signed on paper, registered by the clerk: the register line's fields, the
+    recipients (the same picker as a draft) and an optional scan (PDF)."""
+
+    signer_name = forms.CharField(
+        label=gettext_lazy("Signer's name"),
+        max_length=50,
+        error_messages={"required": gettext_lazy("Give the name of the person who signed.")},
+    )
+    issued_date = forms.DateField(
+        label=gettext_lazy("Issue date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": gettext_lazy("Give the issue date.")},
+    )
+    scanned = forms.FileField(
+        label=gettext_lazy("Scan of the signed original (PDF, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+    def __init__(self, *args: Any, agency: Agency, now: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, agency=agency, now=now, with_files=False, **kwargs)
+        for name in ("drafting_unit", "signer", "urgency", "reply_due_date", "circulation_note"):
+            del self.fields[name]
+        self.order_fields(
+            ["document_type", "subject", "signer_authority", "signer_position", "signer_name", "issued_date", "scanned"]
+        )
+
+    def clean_signer_name(self) -> str:
+        name = str(self.cleaned_data["signer_name"]).strip()
+        if not name:
+            raise forms.ValidationError(_("Give the name of the person who signed."))
+        return name
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``outgoing_register_paper`` (without agency, actor, now)."""
+        data = self.cleaned_data
+        scanned = data.get("scanned")
+        return {
+            "document_type": DocumentType.objects.get(pk=data["document_type"]),
+            "subject": data["subject"],
+            "signer_name": data["signer_name"],
+            "signer_position": data.get("signer_position") or "",
+            "signer_authority": data.get("signer_authority") or "",
+            "issued_date": data["issued_date"],
+            "scanned": _upload(scanned) if scanned else None,
+            "recipients": self.recipients(),
+        }
+
+
 class NewVersionForm(VanthuForm):
     main_file = forms.FileField(label=gettext_lazy("New main file (PDF or DOCX)"), required=False)
     annexes = MultipleFileField(label=gettext_lazy("New annexes (replace the old ones)"), required=False)
@@ -363,6 +413,62 @@ def step_inputs(formset: forms.BaseFormSet) -> list[Any]:  # type: ignore[type-a
         StepInput(
             kind=form.cleaned_data["kind"],
             assignee_id=form.cleaned_data["assignee"],
+            ordinal=form.cleaned_data["ordinal"],
+            working_days=form.cleaned_data["working_days"],
+        )
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class CircuitTemplateForm(VanthuForm):
+    """The name and the document type of a review circuit template (its steps: a formset)."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name of the circuit"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Give the circuit a name.")},
+    )
+    document_type = forms.TypedChoiceField(
+        label=gettext_lazy("Document type"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        types = DocumentType.objects.filter(is_active=True).filter(
+            Q(agency__isnull=True, kind=TypeKind.ADMINISTRATIVE) | Q(agency=agency)
+        )
+        _choices(self, "document_type", [("", _("All types")), *[(t.pk, t.name) for t in types]])
+
+    def document_type_object(self) -> DocumentType | None:
+        pk = self.cleaned_data.get("document_type")
+        return DocumentType.objects.get(pk=pk) if pk else None
+
+
+class TemplateStepForm(StepForm):
+    """A step of a circuit template: the person may be left empty (chosen on each draft)."""
+
+    def __init__(self, *args: Any, people: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, people=people, **kwargs)
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.TypedChoiceField)  # noqa: S101 - declared so on StepForm
+        assignee.required = False
+        assignee.empty_value = None
+        _choices(self, "assignee", [("", _("Chosen on each draft")), *people])
+
+
+TemplateStepFormSet = forms.formset_factory(
+    TemplateStepForm, formset=BaseStepFormSet, extra=1, can_delete=True, max_num=30
+)
+
+
+def template_step_inputs(formset: forms.BaseFormSet) -> list[Any]:  # type: ignore[type-arg]
+    from vanthu.outgoing.services.review import TemplateStepInput
+
+    return [
+        TemplateStepInput(
+            kind=form.cleaned_data["kind"],
+            assignee_id=form.cleaned_data.get("assignee"),
             ordinal=form.cleaned_data["ordinal"],
             working_days=form.cleaned_data["working_days"],
         )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
+from vanthu.outgoing.views import circuits
 from vanthu.outgoing.views import detail
 from vanthu.outgoing.views import drafting
 from vanthu.outgoing.views import issuance
+from vanthu.outgoing.views import paper
 from vanthu.outgoing.views import queues
 from vanthu.outgoing.views import register
 from vanthu.outgoing.views import review
@@ -18,6 +20,8 @@ urlpatterns = [
     path("new/", drafting.create, name="create"),
     path("agencies/", drafting.agency_search, name="agency_search"),
     path("reply/<int:document_pk>/", drafting.reply, name="reply"),
+    path("paper/", paper.register_paper, name="register_paper"),
+    path("circuits/", circuits.circuits, name="circuits"),
     path("register/", register.register, name="register"),
     path("register/<int:pk>/xlsx/", register.register_xlsx, name="register_xlsx"),
     path("<int:pk>/", detail.detail, name="detail"),

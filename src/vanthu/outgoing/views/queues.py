@@ -13,7 +13,9 @@ from vanthu.core import clock
 from vanthu.outgoing import forms
 from vanthu.outgoing import presenters
 from vanthu.outgoing import selectors
+from vanthu.outgoing.views.circuits import circuit_agencies
 from vanthu.outgoing.views.common import person_of
+from vanthu.outgoing.views.paper import paper_agencies
 
 PAGE_SIZE = 30
 
@@ -58,6 +60,8 @@ def queues(request: HttpRequest) -> HttpResponse:
         "querystring": query.urlencode(),
         "filter_form": filter_form,
         "may_create": bool(selectors.drafting_agencies(person=person, now=now)),
+        "may_register_paper": bool(paper_agencies(person, now)),
+        "may_set_circuits": bool(circuit_agencies(person, now)),
     }
     template = "outgoing/queues.html#queue-list" if getattr(request, "htmx", False) else "outgoing/queues.html"
     response = render(request, template, context)
