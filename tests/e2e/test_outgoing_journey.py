@@ -345,6 +345,16 @@ class TestOutgoingJourney:
         page.locator("#draft-form").wait_for()
         assert_no_horizontal_scroll(page)
         page.screenshot(path=str(screenshots / "outgoing-draft-form-phone.png"), full_page=True)
+        for person, path, form_id, name in (
+            (world.clerk, "/outgoing/paper/", "#paper-form", "outgoing-paper-form-phone.png"),
+            (world.director, "/outgoing/circuits/", "#circuit-form", "outgoing-circuits-phone.png"),
+        ):
+            page.context.clear_cookies()
+            sign_in_with_cookie(page, person)
+            page.goto(path)
+            page.locator(form_id).wait_for()
+            assert_no_horizontal_scroll(page)
+            page.screenshot(path=str(screenshots / name), full_page=True)
         page.context.clear_cookies()
         sign_in_with_cookie(page, world.recipient_clerks["HT"])
         page.goto("/exchange/")
