@@ -17,6 +17,7 @@ from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
@@ -143,7 +144,7 @@ def _notify_steps(steps: Sequence[ReviewStep], outgoing: Outgoing, now: datetime
     notification_send(
         recipients=people,
         title=_("A draft awaits you: %(subject)s") % {"subject": outgoing.document.subject[:200]},
-        url=f"/outgoing/{outgoing.pk}/",
+        url=reverse("outgoing:detail", args=[outgoing.pk]),
         kind=NOTIFY_KIND,
         now=now,
         email=True,
@@ -519,7 +520,7 @@ def outgoing_send_back(
             recipients=Person.objects.filter(pk=outgoing.drafter_id),
             title=_("Your draft was sent back: %(subject)s") % {"subject": outgoing.document.subject[:200]},
             body=reason,
-            url=f"/outgoing/{outgoing.pk}/",
+            url=reverse("outgoing:detail", args=[outgoing.pk]),
             kind=NOTIFY_KIND,
             now=now,
             email=True,

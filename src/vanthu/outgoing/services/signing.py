@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
@@ -186,7 +187,7 @@ def outgoing_sign_finish(*, outgoing: Outgoing, session: SigningSession, actor: 
         notification_send(
             recipients=clerks,
             title=_("Urgent document signed, to issue now: %(subject)s") % {"subject": document.subject[:200]},
-            url=f"/outgoing/{outgoing.pk}/",
+            url=reverse("outgoing:detail", args=[outgoing.pk]),
             kind=NOTIFY_KIND,
             now=now,
             email=True,
