@@ -24,9 +24,10 @@ export VANTHU_DATA_DIR ?= $(CURDIR)/var
 # libnss3-tools (certutil for pdfsig's trust store), softhsm2 (PKCS#11 tests) and fonts-noto-core
 # (the signature stamps' font source) for the signing app; libreoffice-writer-nogui and
 # fonts-liberation2 (Times New Roman's metric twin) for DOCX → PDF conversion in the documents app;
+# tesseract-ocr, tesseract-ocr-vie and ghostscript for OCRmyPDF (scans of paper documents);
 # python3-venv only to create the venv when the Python in use cannot; chromium for the browser
 # tier (PostgreSQL pass of `make test`).
-DEBIAN_PACKAGES := gettext poppler-utils libnss3-tools softhsm2 fonts-noto-core libreoffice-writer-nogui fonts-liberation2
+DEBIAN_PACKAGES := gettext poppler-utils libnss3-tools softhsm2 fonts-noto-core libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie ghostscript
 BROWSER_PACKAGES := chromium
 SQLITE_TIERS := not postgres and not heavy and not browser
 PYTEST_WORKERS ?= 2
