@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("vanthu.documents.api_urls")),
     path("", include("vanthu.exchange.api_urls")),
     path("", include("vanthu.outgoing.api_urls")),
+    path("", include("vanthu.incoming.api_urls")),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vanthu.documents",
     "vanthu.exchange",
     "vanthu.outgoing",
+    "vanthu.incoming",
 ]
 
 MIDDLEWARE = [
