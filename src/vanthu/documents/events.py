@@ -21,6 +21,11 @@ NUMBER_RESERVED = "documents.number.reserved"
 NUMBER_RESERVED_USED = "documents.number.reserved_used"
 NUMBER_CANCELLED = "documents.number.cancelled"
 
+FILE_SCAN_ADDED = "documents.file.scan_added"
+FILE_OCR_DONE = "documents.file.ocr_done"
+FILE_OCR_FAILED = "documents.file.ocr_failed"
+FILE_OCR_SKIPPED_SIGNED = "documents.file.ocr_skipped_signed"
+
 ACTION_LABELS: dict[str, Any] = {
     DOCUMENT_CREATED: _("Document created"),
     DOCUMENT_UPDATED: _("Document details changed"),
@@ -36,4 +41,8 @@ ACTION_LABELS: dict[str, Any] = {
     NUMBER_RESERVED: _("Numbers reserved"),
     NUMBER_RESERVED_USED: _("Reserved number used"),
     NUMBER_CANCELLED: _("Number cancelled"),
+    FILE_SCAN_ADDED: _("Scanned paper document attached"),
+    FILE_OCR_DONE: _("Text of a scan recognised (OCR)"),
+    FILE_OCR_FAILED: _("Text recognition of a scan failed"),
+    FILE_OCR_SKIPPED_SIGNED: _("Signed PDF kept as it is, its text read (no OCR)"),
 }

@@ -313,7 +313,7 @@ class ConversionStatus(models.TextChoices):
 
 
 class DocumentFile(models.Model):
-    """A file of a version: the uploaded bytes (PDF or DOCX) and the PDF made from them."""
+    """A file of a version: the uploaded bytes (PDF, DOCX or a scan) and the PDF made from them."""
 
     version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="files")
     role = models.CharField(_("role"), max_length=8, choices=FileRole.choices)
@@ -329,6 +329,12 @@ class DocumentFile(models.Model):
     conversion_progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
     conversion_error = models.CharField(_("conversion error"), max_length=500, blank=True, default="")
     page_count = models.PositiveIntegerField(_("page count"), null=True, blank=True)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        default="",
+        help_text=_("The text layer of the PDF (extracted, or recognised from a scan), kept for search."),
+    )
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:

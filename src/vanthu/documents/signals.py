@@ -9,3 +9,7 @@ from __future__ import annotations
 import django.dispatch
 
 file_conversion_requested = django.dispatch.Signal()
+
+file_ocr_requested = django.dispatch.Signal()
+"""``file_ocr_requested(file_id)``: sent after the commit of a transaction that stored a scan (or
+asked to recognise it again); documents.tasks queues the OCR task."""

@@ -71,6 +71,8 @@ def _status_context(document_file: DocumentFile) -> dict[str, Any]:
         "file": document_file,
         "polling": status in {ConversionStatus.PENDING, ConversionStatus.RUNNING},
         "failed": status == ConversionStatus.FAILED,
+        # A scan (its source is a PDF) waits for OCR, not for LibreOffice.
+        "ocr": document_file.source.content_type == "application/pdf",
         "done": document_file.pdf_id is not None,
         "width_class": width if progress > 0 else "",
         "progress": progress,

@@ -34,6 +34,7 @@ from vanthu.core.errors import UnsupportedMediaTypeError
 from vanthu.core.errors import ValidationError
 from vanthu.core.models import Blob
 from vanthu.documents import events
+from vanthu.documents.digitise import pdf_text
 from vanthu.documents.models import ConversionStatus
 from vanthu.documents.models import Document
 from vanthu.documents.models import DocumentFile
@@ -46,6 +47,7 @@ from vanthu.documents.pdfs import pdf_page_count
 from vanthu.documents.policies import can_view_document
 from vanthu.documents.policies import require_visible
 from vanthu.documents.signals import file_conversion_requested
+from vanthu.documents.signals import file_ocr_requested
 from vanthu.documents.uploads import Upload
 from vanthu.org.models import Person
 
@@ -129,6 +131,7 @@ def document_file_add(
     if content_type not in ACCEPTED_TYPES:
         raise _unsupported(content_type)
     pages = _pdf_pages(data) if content_type == PDF else None
+    text = pdf_text(data) if content_type == PDF else ""  # its text layer, if any (never OCR)
     locked = DocumentVersion.objects.select_for_update().select_related("document").get(pk=version.pk)
     if role == FileRole.MAIN and locked.files.filter(role=FileRole.MAIN).exists():
         raise ConflictError(_("This version already has a main file."), code="main_file_exists")
@@ -145,6 +148,7 @@ def document_file_add(
         conversion_status=ConversionStatus.NOT_NEEDED if is_pdf else ConversionStatus.PENDING,
         conversion_progress=100 if is_pdf else 0,
         page_count=pages,
+        text=text,
         created_at=now,
     )
     record(
@@ -244,7 +248,8 @@ def _main_from_blob(*, version: DocumentVersion, sha256: str, now: datetime) -> 
         raise NotFoundError(_("The stored file is missing."), details={"sha256": sha256})
     if blob.content_type != PDF:
         raise _unsupported(blob.content_type)
-    pages = _pdf_pages(blob_read(sha256=sha256))
+    data = blob_read(sha256=sha256)
+    pages = _pdf_pages(data)
     return DocumentFile.objects.create(
         version=version,
         role=FileRole.MAIN,
@@ -255,6 +260,7 @@ def _main_from_blob(*, version: DocumentVersion, sha256: str, now: datetime) -> 
         conversion_status=ConversionStatus.NOT_NEEDED,
         conversion_progress=100,
         page_count=pages,
+        text=pdf_text(data),  # a signed original: its text is read, never OCR'd
         created_at=now,
     )
 
@@ -363,6 +369,7 @@ def document_file_convert(*, file_id: int, now: datetime) -> DocumentFile:
         _save_status(file_id, conversion_progress=30)
         pdf = _convert_bytes(docx)
         pages = _pdf_pages(pdf)
+        text = pdf_text(pdf)
     except (ConversionFailedError, ValidationError, NotFoundError) as error:
         reason = str(getattr(error, "message", error))
         return _conversion_failed(file_id=file_id, reason=reason, now=now)
@@ -371,9 +378,10 @@ def document_file_convert(*, file_id: int, now: datetime) -> DocumentFile:
         blob = blob_store(stream=io.BytesIO(pdf), now=now, allowed_types={PDF})
         document_file.pdf = blob
         document_file.page_count = pages
+        document_file.text = text
         document_file.conversion_status = ConversionStatus.DONE
         document_file.conversion_progress = 100
-        document_file.save(update_fields=["pdf", "page_count", "conversion_status", "conversion_progress"])
+        document_file.save(update_fields=["pdf", "page_count", "text", "conversion_status", "conversion_progress"])
         record(
             action=events.FILE_CONVERTED,
             actor=None,
@@ -423,5 +431,10 @@ def document_file_retry_conversion(*, file: DocumentFile, actor: Person, now: da
         target=locked,
         data={"source": locked.source_id},
     )
-    _request_conversion(locked.pk)
+    source_type = Blob.objects.filter(pk=locked.source_id).values_list("content_type", flat=True).first()
+    if source_type == PDF:  # a scan waits for OCR again; a DOCX for LibreOffice
+        file_id = locked.pk
+        transaction.on_commit(lambda: file_ocr_requested.send(sender=DocumentFile, file_id=file_id))
+    else:
+        _request_conversion(locked.pk)
     return locked
