@@ -430,6 +430,21 @@ def delivery_report_status(
         policies.can_report_delivery_status(actor, locked, now),
         _("Only the clerks and leaders of the recipient agency may report what happened to this delivery."),
     )
+    return _status_reported(locked=locked, status=status, actor=actor, now=now, note=note)
+
+
+@transaction.atomic
+def delivery_status_reported(
+    *, delivery: Delivery, status: str, actor: Person, now: datetime, note: str = ""
+) -> Delivery:
+    """The same as ``delivery_report_status`` without its clerk/leader policy: called by the
+    recipient app's services (incoming) after their own policy — e.g. an officer completing the
+    document reports 06."""
+    locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    return _status_reported(locked=locked, status=status, actor=actor, now=now, note=note)
+
+
+def _status_reported(*, locked: Delivery, status: str, actor: Person, now: datetime, note: str) -> Delivery:
     if status not in lifecycle.RECIPIENT_STATUSES:
         raise ValidationError(_("This status is not reported by the recipient."), details={"status": status})
     previous = locked.status
