@@ -35,6 +35,7 @@ def navigation_for(*, person: Any, now: datetime | None = None) -> list[NavItem]
     roles = {grant.role for grant in grants_for(person, moment)}
     items = [NavItem(_("My work"), reverse("home"), "house")]
     if roles or person.is_superuser:
+        items.append(NavItem(_("Incoming documents"), reverse("incoming:queues"), "inbox"))
         items.append(NavItem(_("Outgoing documents"), reverse("outgoing:queues"), "send"))
         items.append(NavItem(_("Document exchange"), reverse("exchange:index"), "arrow-left-right"))
     if Role.CLERK in roles:

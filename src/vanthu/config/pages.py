@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vanthu.core import clock
+from vanthu.incoming import selectors as incoming_selectors
 from vanthu.notify import selectors as notify_selectors
 from vanthu.org import selectors as org_selectors
 from vanthu.org.models import Role
@@ -119,7 +120,19 @@ def home_presenter(*, person: Any, now: datetime) -> dict[str, Any]:
         for queue in outgoing_selectors.Queue
         if queue.value in counts and (counts[queue.value] or queue in HOME_ALWAYS_SHOWN_QUEUES)
     ]
+    in_counts = incoming_selectors.queue_counts(person=person, now=now) if role_codes else {}
+    incoming_queues = [
+        QueueLine(
+            queue=queue.value,
+            label=str(incoming_selectors.QUEUE_LABELS[queue]),
+            count=in_counts[queue.value],
+            url=f"{reverse('incoming:queues')}?queue={queue.value}",
+        )
+        for queue in incoming_selectors.Queue
+        if queue.value in in_counts and in_counts[queue.value] and queue != incoming_selectors.Queue.DONE
+    ]
     return {
+        "incoming_queues": incoming_queues,
         "outgoing_queues": outgoing_queues,
         "roles": roles,
         "delegations": delegations,

@@ -2,4 +2,12 @@
 
 from __future__ import annotations
 
-urlpatterns: list[object] = []
+from django.urls import path
+
+from vanthu.incoming import api
+
+urlpatterns = [
+    path("incoming/", api.IncomingListApi.as_view(), name="api-incoming-list"),
+    path("incoming/<int:pk>/", api.IncomingDetailApi.as_view(), name="api-incoming-detail"),
+    path("incoming/<int:pk>/actions/<str:action>/", api.IncomingActionApi.as_view(), name="api-incoming-act"),
+]

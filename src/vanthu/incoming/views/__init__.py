@@ -1,0 +1,1 @@
+"""Screens of incoming documents (queues, receipt, detail, actions, registers)."""
