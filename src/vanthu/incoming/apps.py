@@ -11,13 +11,16 @@ class IncomingConfig(AppConfig):
         from vanthu.audit.labels import register_action_labels
         from vanthu.documents.policies import register_visibility
         from vanthu.exchange.signals import delivery_arrived
+        from vanthu.incoming.demo import on_demo_province_loaded
         from vanthu.incoming.events import ACTION_LABELS
         from vanthu.incoming.policies import incoming_document_visibility
         from vanthu.incoming.services.receipt import on_delivery_arrived
         from vanthu.incoming.signals import verification_requested
         from vanthu.incoming.tasks import on_verification_requested
+        from vanthu.org.signals import demo_province_loaded
 
         register_action_labels(ACTION_LABELS)
         register_visibility("incoming", incoming_document_visibility)
         delivery_arrived.connect(on_delivery_arrived, dispatch_uid="incoming-receive-deliveries")
         verification_requested.connect(on_verification_requested, dispatch_uid="incoming-verify")
+        demo_province_loaded.connect(on_demo_province_loaded, dispatch_uid="incoming-demo")

@@ -78,7 +78,7 @@ class TestRecallAccept:
         assert record.decision == RecallDecision.REFUSED
         recall.refresh_from_db()
         assert recall.status == DeliveryStatus.RECALL_REFUSED
-        assert "already been handled" in record.note
+        assert record.note.startswith("Văn bản đã được giải quyết xong.")  # said to the sender in Vietnamese
 
     def test_nothing_to_decide_without_a_recall(self, registered: Incoming, clerk: Any, now: datetime) -> None:
         with pytest.raises(ConflictError):

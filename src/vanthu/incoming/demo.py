@@ -1,0 +1,304 @@
+"""The incoming part of the demo province (loaded when ``vanthu.org.demo.demo_load`` sends
+``demo_province_loaded``, after the outgoing part, whose issued documents already arrived at UBND
+tỉnh, Sở KH&CN and Phường Hạc Thành): incoming documents in several states, so the registry, the
+leaders, the unit heads and the officers of the demo each find work in their queues.
+
+- Sở KH&CN: the Quyết định of Sở Tài chính registered, directed by the Director to Phòng Chuyển đổi
+  số (lead), Phòng Bưu chính, Viễn thông (co-operating) and the Văn phòng (for information) within
+  5 working days, assigned by the unit head to an officer who reported progress; the other arrival
+  awaits registration; a document of the Ministry received by upload, directed 10 days ago with
+  3 working days and now overdue; another one handled and completed.
+- Phường Hạc Thành: one arrival registered and directed by the Chairman to the ward's officer, the
+  other awaiting registration.
+- UBND tỉnh: one arrival registered, awaiting the Chairman's direction.
+
+Everything goes through the services, acted by the demo people, with earlier ``now`` values for the
+older steps. Paper scans are left out (their OCR is slow). Loaded once: if Sở KH&CN already has a
+registered (or later) incoming document, nothing is added."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from vanthu.core.text import fold
+from vanthu.documents.models import DocumentType
+from vanthu.documents.uploads import Upload
+from vanthu.incoming.models import AssignmentRole
+from vanthu.incoming.models import Incoming
+from vanthu.incoming.models import IncomingStatus
+from vanthu.incoming.services.direction import AssignmentInput
+from vanthu.incoming.services.direction import incoming_assign
+from vanthu.incoming.services.direction import incoming_direct
+from vanthu.incoming.services.handling import incoming_complete
+from vanthu.incoming.services.handling import incoming_report
+from vanthu.incoming.services.receipt import incoming_receive_electronic
+from vanthu.incoming.services.registration import incoming_register
+from vanthu.org.models import Agency
+from vanthu.org.models import Person
+from vanthu.org.models import Unit
+from vanthu.signing.testing import pdfs
+
+MINISTRY = "Bộ Khoa học và Công nghệ"
+MINISTRY_CODE = "000.00.00.G13"
+
+
+def _slug(abbreviation: str) -> str:
+    return fold(abbreviation).replace(" ", "").lower()
+
+
+def _person(username: str) -> Person | None:
+    return Person.objects.filter(username=username).first()
+
+
+def _agency(abbreviation: str, *, root: bool = False) -> Agency | None:
+    agencies = Agency.objects.filter(abbreviation=abbreviation, valid_to__isnull=True)
+    agencies = agencies.filter(parent__isnull=True) if root else agencies.filter(parent__isnull=False)
+    return agencies.order_by("id").first()
+
+
+def _unit(agency: Agency, abbreviation: str) -> Unit | None:
+    return Unit.objects.filter(agency=agency, abbreviation=abbreviation).first()
+
+
+def _type(code: str) -> DocumentType:
+    return DocumentType.objects.get(code=code, agency__isnull=True)
+
+
+def _arrivals(agency: Agency) -> list[Incoming]:
+    """The arrivals of ``agency`` awaiting registration (without a pending recall), the oldest first."""
+    return list(
+        Incoming.objects.filter(agency=agency, status=IncomingStatus.ARRIVED, recall_requested_at__isnull=True)
+        .select_related("document__document_type")
+        .order_by("received_at", "id")
+    )
+
+
+def _arrival_of_type(agency: Agency, code: str) -> Incoming | None:
+    return next((item for item in _arrivals(agency) if item.document.document_type.code == code), None)
+
+
+def _ministry_pdf(subject: str, type_title: str) -> Upload:
+    data = pdfs.decision_pdf(
+        signer_name="Nguyễn Mạnh Hùng",
+        signer_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
+        subject=subject,
+        type_title=type_title,
+        agency_name="BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+        parent_name="",
+        issuer_line="BỘ TRƯỞNG BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+        number_placeholder="",
+        pages=1,
+    )
+    return Upload(name="van-ban-bo-khcn.pdf", content=io.BytesIO(data))
+
+
+@dataclass(frozen=True)
+class _Science:
+    """Sở KH&CN, its units and its demo people."""
+
+    agency: Agency
+    digital: Unit
+    posts: Unit
+    office: Unit
+    clerk: Person
+    director: Person
+    deputy: Person
+    digital_head: Person
+    digital_officer: Person
+    posts_head: Person
+    posts_officer: Person
+    office_head: Person
+
+
+def _science(agency: Agency) -> _Science | None:
+    """Sở KH&CN with its units and people, or None when the demo province lacks one of them."""
+    slug = _slug(agency.abbreviation)
+    units = {"digital": "CĐS", "posts": "BCVT", "office": "VP"}
+    people = {
+        "clerk": f"vanthu.{slug}",
+        "director": f"giamdoc.{slug}",
+        "deputy": f"phogiamdoc.{slug}",
+        "digital_head": f"truongphong.{_slug('CĐS')}.{slug}",
+        "digital_officer": f"chuyenvien.{_slug('CĐS')}.{slug}",
+        "posts_head": f"truongphong.{_slug('BCVT')}.{slug}",
+        "posts_officer": f"chuyenvien.{_slug('BCVT')}.{slug}",
+        "office_head": f"truongphong.{_slug('VP')}.{slug}",
+    }
+    found: dict[str, Unit | Person | None] = {key: _unit(agency, value) for key, value in units.items()}
+    found |= {key: _person(value) for key, value in people.items()}
+    if any(value is None for value in found.values()):
+        return None
+    return _Science(agency=agency, **found)  # type: ignore[arg-type]
+
+
+class _Loader:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.tick = 0
+
+    def at(self, minutes: int = 9) -> datetime:
+        """Today's steps, a few minutes apart, ending before ``now``."""
+        self.tick += minutes
+        return self.now - timedelta(hours=5) + timedelta(minutes=self.tick)
+
+    def days_ago(self, days: int, hour_offset: int = 0) -> datetime:
+        return self.now - timedelta(days=days) + timedelta(hours=hour_offset)
+
+    # --- Sở KH&CN ---------------------------------------------------------------------------------
+
+    def science(self, s: _Science) -> None:
+        # Older ones first, so the arrival numbers follow the arrival dates.
+        overdue = incoming_receive_electronic(
+            agency=s.agency,
+            main=_ministry_pdf("Về việc báo cáo kết quả chuyển đổi số năm 2026", "CÔNG VĂN"),
+            actor=s.clerk,
+            now=self.days_ago(12),
+            document_type=_type("CONG_VAN"),
+            subject="V/v báo cáo kết quả thực hiện chuyển đổi số, phát triển hạ tầng bưu chính năm 2026",
+            number=1875,
+            symbol="BKHCN-VP",
+            issuer_name=MINISTRY,
+            issuer_code=MINISTRY_CODE,
+            signer_name="Nguyễn Mạnh Hùng",
+            signer_position="Thứ trưởng",
+            page_count=1,
+        )
+        incoming_register(incoming=overdue, actor=s.clerk, now=self.days_ago(12, 1))
+        incoming_direct(
+            incoming=overdue,
+            actor=s.deputy,
+            now=self.days_ago(10),
+            instruction="Giao Phòng Bưu chính, Viễn thông tổng hợp, tham mưu báo cáo Bộ đúng hạn.",
+            assignments=[AssignmentInput(role=AssignmentRole.LEAD, unit_id=s.posts.pk)],
+            due_working_days=3,
+        )
+        unit_part = overdue.assignments.get(unit=s.posts, person__isnull=True)
+        incoming_assign(
+            incoming=overdue,
+            parent=unit_part,
+            person=s.posts_officer,
+            actor=s.posts_head,
+            now=self.days_ago(10, 2),
+            instruction="Đồng chí tổng hợp số liệu các doanh nghiệp bưu chính, dự thảo báo cáo.",
+        )
+
+        done = incoming_receive_electronic(
+            agency=s.agency,
+            main=_ministry_pdf("Về việc cử cán bộ tham dự hội nghị trực tuyến", "CÔNG VĂN"),
+            actor=s.clerk,
+            now=self.days_ago(8),
+            document_type=_type("CONG_VAN"),
+            subject="V/v cử cán bộ tham dự Hội nghị trực tuyến về an toàn thông tin mạng",
+            number=1902,
+            symbol="BKHCN-CATTT",
+            issuer_name=MINISTRY,
+            issuer_code=MINISTRY_CODE,
+            page_count=1,
+        )
+        incoming_register(incoming=done, actor=s.clerk, now=self.days_ago(8, 1))
+        incoming_direct(
+            incoming=done,
+            actor=s.director,
+            now=self.days_ago(7),
+            instruction="Văn phòng cử cán bộ tham dự, báo cáo kết quả.",
+            assignments=[AssignmentInput(role=AssignmentRole.LEAD, unit_id=s.office.pk)],
+            due_working_days=5,
+        )
+        incoming_complete(
+            incoming=done,
+            actor=s.office_head,
+            now=self.days_ago(4),
+            result="Đã cử 02 cán bộ tham dự hội nghị; đã báo cáo Giám đốc kết quả.",
+        )
+
+        self.science_arrivals(s)
+
+    def science_arrivals(self, s: _Science) -> None:
+        """The Quyết định of Sở Tài chính: registered, directed, assigned, in progress."""
+        decision = _arrival_of_type(s.agency, "QĐ")
+        if decision is None:
+            return
+        incoming_register(incoming=decision, actor=s.clerk, now=self.at())
+        incoming_direct(
+            incoming=decision,
+            actor=s.director,
+            now=self.at(),
+            instruction=(
+                "Giao Phòng Chuyển đổi số chủ trì, phối hợp Phòng Bưu chính, Viễn thông triển khai thực hiện; "
+                "Văn phòng biết, theo dõi."
+            ),
+            assignments=[
+                AssignmentInput(role=AssignmentRole.LEAD, unit_id=s.digital.pk),
+                AssignmentInput(role=AssignmentRole.COOPERATE, unit_id=s.posts.pk),
+                AssignmentInput(role=AssignmentRole.INFORM, unit_id=s.office.pk),
+            ],
+            due_working_days=5,
+        )
+        lead = decision.assignments.get(unit=s.digital, person__isnull=True)
+        incoming_assign(
+            incoming=decision,
+            parent=lead,
+            person=s.digital_officer,
+            actor=s.digital_head,
+            now=self.at(),
+            instruction="Đồng chí rà soát dự toán được giao, đề xuất phân bổ kinh phí chuyển đổi số.",
+        )
+        incoming_report(
+            incoming=decision,
+            actor=s.digital_officer,
+            now=self.at(),
+            text="Đã rà soát dự toán được giao; đang lấy ý kiến Phòng Bưu chính, Viễn thông về phương án phân bổ.",
+        )
+
+    # --- Phường Hạc Thành and UBND tỉnh -------------------------------------------------------------
+
+    def ward(self) -> None:
+        agency = _agency("HT")
+        if agency is None:
+            return
+        clerk, chairman, officer = _person("vanthu.ht"), _person("chutich.ht"), _person("chuyenvien.ht")
+        decision = _arrival_of_type(agency, "QĐ")
+        if decision is None or clerk is None or chairman is None or officer is None:
+            return
+        incoming_register(incoming=decision, actor=clerk, now=self.at())
+        incoming_direct(
+            incoming=decision,
+            actor=chairman,
+            now=self.at(),
+            instruction="Giao đồng chí chuyên viên Phòng Kinh tế tham mưu triển khai, báo cáo kết quả.",
+            assignments=[AssignmentInput(role=AssignmentRole.LEAD, person_id=officer.pk)],
+            due_working_days=5,
+        )
+
+    def province(self) -> None:
+        agency = _agency("UBND", root=True)
+        clerk = _person("vanthu.ubnd")
+        if agency is None or clerk is None:
+            return
+        decision = _arrival_of_type(agency, "QĐ")
+        if decision is not None:
+            incoming_register(incoming=decision, actor=clerk, now=self.at())
+
+
+def demo_incoming_load(*, now: datetime) -> None:
+    """Load the incoming documents of the demo province (once)."""
+    agency = _agency("SKHCN")
+    if agency is None:
+        return
+    if Incoming.objects.filter(agency=agency).exclude(status=IncomingStatus.ARRIVED).exists():
+        return
+    science = _science(agency)
+    if science is None:
+        return
+    loader = _Loader(now)
+    loader.science(science)
+    loader.ward()
+    loader.province()
+
+
+def on_demo_province_loaded(sender: object, *, now: datetime, with_passwords: bool, **kwargs: object) -> None:
+    """Receiver of ``vanthu.org.signals.demo_province_loaded`` (after the outgoing part's)."""
+    demo_incoming_load(now=now)
