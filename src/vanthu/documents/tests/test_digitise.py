@@ -217,7 +217,7 @@ class TestScanRefused:
         with pytest.raises(ValidationError) as caught:
             scan_add(version=version, uploads=pages, actor=clerk, now=now)
         assert caught.value.code == "scan_low_dpi"
-        assert "Page 2" in caught.value.message
+        assert "Trang 2" in caught.value.message
         assert "150 dpi" in caught.value.message
         assert caught.value.details == {"page": 2, "dpi": 150, "minimum_dpi": 200}
         assert DocumentFile.objects.count() == 0
@@ -242,7 +242,7 @@ class TestScanRefused:
         with pytest.raises(ValidationError) as caught:
             scan_add(version=version, uploads=[upload(render_page("", dpi=300))], actor=clerk, now=now)
         assert caught.value.code == "scan_blank"
-        assert "Page 1" in caught.value.message
+        assert "Trang 1" in caught.value.message
         assert DocumentFile.objects.count() == 0
 
     def test_a_black_and_white_page_is_refused(self, version: DocumentVersion, clerk: Any, now: datetime) -> None:
@@ -313,7 +313,7 @@ class TestOcrProgressAndFailure:
         monkeypatch.setattr(digitise, "ocr_pdf", too_slow)
         document_file = add_and_ocr(version, [upload(letter_png())], clerk, now, django_capture_on_commit_callbacks)
         assert document_file.conversion_status == ConversionStatus.FAILED
-        assert "7 seconds" in document_file.conversion_error
+        assert "7 giây" in document_file.conversion_error
         assert document_file.pdf_id is None
         assert blob_read(sha256=document_file.source_id).startswith(b"%PDF-")
         assert AuditEvent.objects.filter(action="documents.file.ocr_failed").count() == 1
@@ -401,13 +401,13 @@ class TestStatusPartial:
         client = signed_in(clerk)
         url = reverse("documents:file_status", args=[scan_file.pk])
         html = client.get(url).content.decode()
-        assert "Waiting to recognise the text of the scan" in html
+        assert "Đang chờ nhận dạng nội dung bản quét" in html
         assert 'hx-trigger="every 1s"' in html
         DocumentFile.objects.filter(pk=scan_file.pk).update(
             conversion_status=ConversionStatus.RUNNING, conversion_progress=20
         )
         html = client.get(url).content.decode()
-        assert "Recognising the text of the scan" in html
+        assert "Đang nhận dạng nội dung bản quét" in html
         assert 'aria-valuenow="20"' in html
         assert "DOCX" not in html
 
@@ -416,8 +416,8 @@ class TestStatusPartial:
     ) -> None:
         DocumentFile.objects.filter(pk=scan_file.pk).update(conversion_status=ConversionStatus.FAILED)
         html = signed_in(clerk).get(reverse("documents:file_status", args=[scan_file.pk])).content.decode()
-        assert "The text recognition of the scan failed." in html
-        assert "Try the recognition again" in html
+        assert "Nhận dạng nội dung bản quét không thành công." in html
+        assert "Nhận dạng lại" in html
 
 
 class TestIsBlank:
