@@ -148,6 +148,11 @@ VANTHU_SIGN_AGENT_ORIGIN = env.get_str("VANTHU_SIGN_AGENT_ORIGIN", "http://127.0
 
 VANTHU_API_TOKEN_HOURS = env.get_int("VANTHU_API_TOKEN_HOURS", default=12)
 VANTHU_MAX_UPLOAD_BYTES = env.get_int("VANTHU_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Background file work: DOCX → PDF (LibreOffice) and OCR of scans (OCRmyPDF), each call timed out.
+VANTHU_CONVERSION_TIMEOUT_SECONDS = env.get_int("VANTHU_CONVERSION_TIMEOUT_SECONDS", default=120)
+VANTHU_OCR_TIMEOUT_SECONDS = env.get_int("VANTHU_OCR_TIMEOUT_SECONDS", default=300)
+# Deadline reminders of incoming documents: this many working days before the deadline.
+VANTHU_REMINDER_DAYS_BEFORE = env.get_int("VANTHU_REMINDER_DAYS_BEFORE", default=2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
