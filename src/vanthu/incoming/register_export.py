@@ -6,20 +6,17 @@ The headings are the legal form's own words, in Vietnamese whatever the interfac
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment  # type: ignore[import-untyped]
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from vanthu.core.clock import vietnam_date
 from vanthu.documents.models import Document
 from vanthu.documents.models import Register
+from vanthu.documents.register_xlsx import date_text
+from vanthu.documents.register_xlsx import register_workbook
 from vanthu.incoming.models import Assignment
 from vanthu.incoming.models import AssignmentRole
 from vanthu.incoming.models import AssignmentStatus
@@ -94,10 +91,6 @@ class FollowUpRow:
     is_overdue: bool
 
 
-def _date_text(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day is not None else ""
-
-
 def _receivers(incoming: Incoming) -> str:
     parts = []
     for assignment in incoming.assignments.all():
@@ -157,7 +150,7 @@ def incoming_register_rows(*, register: Register) -> list[IncomingRegisterRow]:
                     receivers="",
                     transfer_date=None,
                     signed_for="",
-                    note=f"Đã thu hồi ngày {_date_text(vietnam_date(recall.decided_at))}",
+                    note=f"Đã thu hồi ngày {date_text(vietnam_date(recall.decided_at))}",
                     status=incoming.status,
                 )
             )
@@ -203,13 +196,13 @@ def follow_up_rows(*, register: Register, today: date) -> list[FollowUpRow]:
             parts = [
                 document.document_type.name,
                 document.number_symbol,
-                _date_text(document.issued_date),
+                date_text(document.issued_date),
                 document.issuer_name,
             ]
             description = ", ".join(part for part in parts if part)
         progress = PROGRESS.get(IncomingStatus(incoming.status), "") if incoming.status in IncomingStatus.values else ""
         if incoming.status == IncomingStatus.DONE and incoming.completed_at is not None:
-            progress = f"{progress} ngày {_date_text(vietnam_date(incoming.completed_at))}"
+            progress = f"{progress} ngày {date_text(vietnam_date(incoming.completed_at))}"
             if incoming.result:
                 progress = f"{progress}: {incoming.result}"
         overdue = (
@@ -236,54 +229,22 @@ def follow_up_rows(*, register: Register, today: date) -> list[FollowUpRow]:
 def _workbook(
     register: Register, title: str, headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence[object]]
 ) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
-    sheet.title = f"So den {register.year}"
-    last = get_column_letter(len(headers))
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = register.agency.name.upper()
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.merge_cells(f"A2:{last}2")
-    sheet["A2"] = title
-    sheet["A2"].font = Font(bold=True, size=14)
-    sheet["A2"].alignment = Alignment(horizontal="center")
-    sheet.merge_cells(f"A3:{last}3")
-    sheet["A3"] = f"{register.name} — Năm {register.year}"
-    sheet["A3"].alignment = Alignment(horizontal="center")
-    header_row = 5
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for column, (heading, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=header_row, column=column, value=heading)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for offset, values in enumerate(rows, start=1):
-        for column, value in enumerate(values, start=1):
-            sheet.cell(row=header_row + offset, column=column, value=value).alignment = wrap
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return register_workbook(
+        register=register, sheet_title=f"So den {register.year}", title=title, headers=headers, widths=widths, rows=rows
+    )
 
 
 def incoming_register_xlsx(*, register: Register, rows: list[IncomingRegisterRow]) -> bytes:
     values = [
         (
-            _date_text(row.arrival_date),
+            date_text(row.arrival_date),
             row.arrival_number,
             row.author,
             row.number_symbol,
-            _date_text(row.document_date),
+            date_text(row.document_date),
             row.type_and_subject,
             row.receivers,
-            _date_text(row.transfer_date),
+            date_text(row.transfer_date),
             row.signed_for,
             row.note,
         )
@@ -298,7 +259,7 @@ def follow_up_xlsx(*, register: Register, rows: list[FollowUpRow]) -> bytes:
             row.arrival_number,
             row.document,
             row.receivers,
-            _date_text(row.due_date),
+            date_text(row.due_date),
             row.progress,
             row.reply,
             row.note,

@@ -7,23 +7,20 @@ language."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 
 from django.db.models import Min
 from django.db.models import Prefetch
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment  # type: ignore[import-untyped]
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from vanthu.core.clock import vietnam_date
 from vanthu.documents.models import DocumentRecipient
 from vanthu.documents.models import EntryStatus
 from vanthu.documents.models import Register
 from vanthu.documents.models import RegisterEntry
+from vanthu.documents.register_xlsx import date_text
+from vanthu.documents.register_xlsx import register_workbook
 from vanthu.exchange.models import Delivery
 
 TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
@@ -57,10 +54,6 @@ class RegisterRow:
     signed_for: str
     note: str
     status: str
-
-
-def _date_text(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day is not None else ""
 
 
 def outgoing_register_rows(*, register: Register) -> list[RegisterRow]:
@@ -135,50 +128,26 @@ def outgoing_register_rows(*, register: Register) -> list[RegisterRow]:
 
 def outgoing_register_xlsx(*, register: Register, rows: list[RegisterRow]) -> bytes:
     """The register as an XLSX workbook: title, agency and year, the ten columns of Appendix IV."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
-    sheet.title = f"So di {register.year}"
-    last = get_column_letter(len(HEADERS))
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = register.agency.name.upper()
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.merge_cells(f"A2:{last}2")
-    sheet["A2"] = TITLE
-    sheet["A2"].font = Font(bold=True, size=14)
-    sheet["A2"].alignment = Alignment(horizontal="center")
-    sheet.merge_cells(f"A3:{last}3")
-    sheet["A3"] = f"{register.name} — Năm {register.year}"
-    sheet["A3"].alignment = Alignment(horizontal="center")
-    header_row = 5
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for column, (heading, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(row=header_row, column=column, value=heading)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for offset, row in enumerate(rows, start=1):
-        values = (
+    values = [
+        (
             row.number_symbol,
-            _date_text(row.document_date),
+            date_text(row.document_date),
             row.type_and_subject,
             row.signer,
             row.recipients,
             row.file_copy,
             row.copies_count,
-            _date_text(row.transfer_date),
+            date_text(row.transfer_date),
             row.signed_for,
             row.note,
         )
-        for column, value in enumerate(values, start=1):
-            sheet.cell(row=header_row + offset, column=column, value=value).alignment = wrap
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        for row in rows
+    ]
+    return register_workbook(
+        register=register,
+        sheet_title=f"So di {register.year}",
+        title=TITLE,
+        headers=HEADERS,
+        widths=WIDTHS,
+        rows=values,
+    )
