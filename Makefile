@@ -29,7 +29,7 @@ export VANTHU_DATA_DIR ?= $(CURDIR)/var
 # tier (PostgreSQL pass of `make test`).
 DEBIAN_PACKAGES := gettext poppler-utils libnss3-tools softhsm2 fonts-noto-core libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie ghostscript
 BROWSER_PACKAGES := chromium
-SQLITE_TIERS := not postgres and not heavy and not browser
+SQLITE_TIERS := (not postgres and not heavy and not browser) or sqlite_heavy
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 

@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         "worker": ["run_huey"],
         "sign-agent": ["vanthu_sign_agent"],
         "audit": ["audit_verify"] if rest[:1] == ["verify"] else None,
+        "backup": ["vanthu_backup"],
+        "restore": ["vanthu_restore"],
+        "verify-storage": ["verify_storage"],
+        "seed-scale": ["seed_scale"],
+        "bench": ["vanthu_bench"],
     }
     django_args = mapping.get(command)
     if django_args is None:
@@ -53,6 +58,11 @@ USAGE = """usage: vanthu <command>
   worker          run the background worker (Huey consumer) alone
   manage …        Django's management commands
   audit verify    walk the audit chains and name the first broken row
+  backup          back up the database and every stored file to the configured destinations
+  restore         rebuild an empty installation from a backup
+  verify-storage  check every stored file against its SHA-256
+  seed-scale      generate a province-scale synthetic province (--documents N, --seed S)
+  bench           run the benchmarks (benchmarks/) and write JSON and benchmarks/RESULTS.md
   sign-agent      run the local signing agent on 127.0.0.1 (software key: VANTHU_SIGN_AGENT_PKCS12,
                   VANTHU_SIGN_AGENT_PASSWORD; --origin of the Vanthu pages that may use it)
 """

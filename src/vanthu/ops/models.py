@@ -1,0 +1,1 @@
+"""Operations' own records (backup runs and their verification)."""
