@@ -317,6 +317,19 @@ def _signer_name(signature: dict[str, Any]) -> str:
     return str(signer)
 
 
+def _moment_text(value: Any) -> str:
+    """A signing time as read in Vietnam ("09:00 10/03/2026"); a value that is no time, as it is."""
+    if not value:
+        return ""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        return moment.strftime("%H:%M %d/%m/%Y")
+    return clock.vietnam_time(moment).strftime("%H:%M %d/%m/%Y")
+
+
 def verification_lines(report: Any) -> list[dict[str, Any]]:
     """The stored signature report as lines (whatever its exact shape: a dict with ``signatures``,
     or a list of signatures)."""
@@ -332,7 +345,7 @@ def verification_lines(report: Any) -> list[dict[str, Any]]:
         lines.append(
             {
                 "signer": _signer_name(signature),
-                "signed_at": str(signature.get("signed_at") or signature.get("signing_time") or ""),
+                "signed_at": _moment_text(signature.get("signed_at") or signature.get("signing_time")),
                 "valid": bool(signature.get("valid", signature.get("intact", False))),
                 "summary": str(signature.get("summary") or signature.get("status") or ""),
             }

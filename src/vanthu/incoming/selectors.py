@@ -246,12 +246,25 @@ def incoming_get_for(*, person: Person, pk: int, now: datetime) -> Incoming:
 
 def assignments_of(*, incoming: Incoming) -> list[Assignment]:
     """Every assignment, parents before their children, with units and people."""
-    return list(
+    rows = list(
         Assignment.objects.filter(incoming=incoming)
         .select_related("unit", "person", "assigned_by")
         .prefetch_related(Prefetch("children", queryset=Assignment.objects.select_related("unit", "person")))
-        .order_by("parent_id", "role", "id")
+        .order_by("id")
     )
+    rank = {AssignmentRole.LEAD: 0, AssignmentRole.COOPERATE: 1, AssignmentRole.INFORM: 2}
+    children: dict[int | None, list[Assignment]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered: list[Assignment] = []
+
+    def walk(parent_id: int | None) -> None:
+        for row in sorted(children.get(parent_id, []), key=lambda a: (rank.get(a.role, 9), a.pk)):
+            ordered.append(row)
+            walk(row.pk)
+
+    walk(None)
+    return ordered
 
 
 def trace_of(*, incoming: Incoming) -> list[TraceEntry]:
