@@ -7,14 +7,16 @@ leaders, the unit heads and the officers of the demo each find work in their que
   số (lead), Phòng Bưu chính, Viễn thông (co-operating) and the Văn phòng (for information) within
   5 working days, assigned by the unit head to an officer who reported progress; the other arrival
   awaits registration; a document of the Ministry received by upload, directed 10 days ago with
-  3 working days and now overdue; another one handled and completed.
-- Phường Hạc Thành: one arrival registered and directed by the Chairman to the ward's officer, the
-  other awaiting registration.
+  3 working days and now overdue; another one handled and completed; a paper invitation scanned
+  this morning, awaiting registration.
+- Phường Hạc Thành: a paper letter of the power company, scanned two days ago (OCR gives it its
+  Vietnamese text layer in the background), registered and directed to the ward's officer; one
+  arrival registered and directed by the Chairman to the officer, the other awaiting registration.
 - UBND tỉnh: one arrival registered, awaiting the Chairman's direction.
 
 Everything goes through the services, acted by the demo people, with earlier ``now`` values for the
-older steps. Paper scans are left out (their OCR is slow). Loaded once: if Sở KH&CN already has a
-registered (or later) incoming document, nothing is added."""
+older steps. The scans are drawn at 200 dpi (one page each), so their OCR takes seconds. Loaded
+once: if Sở KH&CN already has a registered (or later) incoming document, nothing is added."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from datetime import timedelta
 
 from vanthu.core.text import fold
 from vanthu.documents.models import DocumentType
+from vanthu.documents.scan_pages import render_page
 from vanthu.documents.uploads import Upload
 from vanthu.incoming.models import AssignmentRole
 from vanthu.incoming.models import Incoming
@@ -35,6 +38,7 @@ from vanthu.incoming.services.direction import incoming_direct
 from vanthu.incoming.services.handling import incoming_complete
 from vanthu.incoming.services.handling import incoming_report
 from vanthu.incoming.services.receipt import incoming_receive_electronic
+from vanthu.incoming.services.receipt import incoming_receive_paper
 from vanthu.incoming.services.registration import incoming_register
 from vanthu.org.models import Agency
 from vanthu.org.models import Person
@@ -43,6 +47,23 @@ from vanthu.signing.testing import pdfs
 
 MINISTRY = "Bộ Khoa học và Công nghệ"
 MINISTRY_CODE = "000.00.00.G13"
+SCAN_DPI = 200  # an office scanner's usual setting, the lowest the digitisation accepts
+POWER_COMPANY = "Công ty Điện lực Thanh Hóa"
+POWER_LETTER = (
+    "Thực hiện kế hoạch bảo dưỡng, sửa chữa lưới điện trung áp năm 2026, Công ty Điện lực Thanh Hóa "
+    "trân trọng thông báo lịch tạm ngừng cung cấp điện trên địa bàn phường Hạc Thành như sau: từ 07 giờ 30 "
+    "đến 16 giờ 30 ngày thứ Bảy, khu vực các phố Lê Lợi, Trần Phú, Hàng Đồng và khu dân cư lân cận.\n"
+    "Đề nghị Ủy ban nhân dân phường thông báo rộng rãi để nhân dân, các cơ quan, doanh nghiệp trên địa bàn "
+    "chủ động sắp xếp sản xuất, sinh hoạt. Công ty Điện lực Thanh Hóa rất mong nhận được sự phối hợp của "
+    "Quý cơ quan."
+)
+FARMERS_UNION = "Hội Nông dân tỉnh Thanh Hóa"
+FARMERS_LETTER = (
+    "Hội Nông dân tỉnh Thanh Hóa trân trọng kính mời đại diện lãnh đạo Sở Khoa học và Công nghệ dự Hội nghị "
+    "tập huấn ứng dụng công nghệ số trong sản xuất, tiêu thụ nông sản cho hội viên nông dân.\n"
+    "Thời gian: 08 giờ 00, thứ Năm. Địa điểm: Hội trường Hội Nông dân tỉnh, số 27 đường Hạc Thành, "
+    "phường Hạc Thành, tỉnh Thanh Hóa. Rất mong đại biểu đến dự đúng giờ."
+)
 
 
 def _slug(abbreviation: str) -> str:
@@ -78,6 +99,11 @@ def _arrivals(agency: Agency) -> list[Incoming]:
 
 def _arrival_of_type(agency: Agency, code: str) -> Incoming | None:
     return next((item for item in _arrivals(agency) if item.document.document_type.code == code), None)
+
+
+def _scan(name: str, heading: str, text: str) -> Upload:
+    """A paper letter as the clerk's scanner gives it (one greyscale page; OCR makes it searchable)."""
+    return Upload(name=name, content=io.BytesIO(render_page(text, heading=heading, dpi=SCAN_DPI)))
 
 
 def _ministry_pdf(subject: str, type_title: str) -> Upload:
@@ -215,6 +241,19 @@ class _Loader:
         )
 
         self.science_arrivals(s)
+        # A paper invitation, scanned this morning: waits in "Chờ vào sổ" (its text layer is read by OCR).
+        incoming_receive_paper(
+            agency=s.agency,
+            scans=[_scan("giay-moi-hoi-nong-dan.png", "GIẤY MỜI", FARMERS_LETTER)],
+            actor=s.clerk,
+            now=self.at(),
+            document_type=_type("GM"),
+            subject="Giấy mời dự Hội nghị tập huấn ứng dụng công nghệ số trong sản xuất, tiêu thụ nông sản",
+            number=86,
+            symbol="GM-HND",
+            issuer_name=FARMERS_UNION,
+            page_count=1,
+        )
 
     def science_arrivals(self, s: _Science) -> None:
         """The Quyết định of Sở Tài chính: registered, directed, assigned, in progress."""
@@ -263,6 +302,30 @@ class _Loader:
         decision = _arrival_of_type(agency, "QĐ")
         if decision is None or clerk is None or chairman is None or officer is None:
             return
+        # Older first: a paper letter of the power company, scanned, registered and given to the officer.
+        power = incoming_receive_paper(
+            agency=agency,
+            scans=[_scan("thong-bao-ngung-cap-dien.png", "THÔNG BÁO LỊCH TẠM NGỪNG CUNG CẤP ĐIỆN", POWER_LETTER)],
+            actor=clerk,
+            now=self.days_ago(2),
+            document_type=_type("CONG_VAN"),
+            subject="V/v thông báo lịch tạm ngừng cung cấp điện để bảo dưỡng lưới điện trên địa bàn phường",
+            number=4127,
+            symbol="PCTH-KT",
+            issuer_name=POWER_COMPANY,
+            page_count=1,
+        )
+        incoming_register(incoming=power, actor=clerk, now=self.days_ago(2, 1))
+        incoming_direct(
+            incoming=power,
+            actor=chairman,
+            now=self.days_ago(1),
+            instruction=(
+                "Giao chuyên viên thông báo trên hệ thống loa truyền thanh và trang thông tin điện tử của phường."
+            ),
+            assignments=[AssignmentInput(role=AssignmentRole.LEAD, person_id=officer.pk)],
+            due_working_days=1,
+        )
         incoming_register(incoming=decision, actor=clerk, now=self.at())
         incoming_direct(
             incoming=decision,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import textwrap
 import unicodedata
 from datetime import datetime
 from datetime import timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import img2pdf
@@ -16,7 +14,6 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 from PIL import ImageDraw
-from PIL import ImageFont
 
 from vanthu.audit.models import AuditEvent
 from vanthu.core.blobs import blob_read
@@ -24,6 +21,7 @@ from vanthu.core.errors import UnsupportedMediaTypeError
 from vanthu.core.errors import ValidationError
 from vanthu.core.models import Blob
 from vanthu.documents import digitise
+from vanthu.documents import scan_pages
 from vanthu.documents.models import ConversionStatus
 from vanthu.documents.models import DocumentFile
 from vanthu.documents.models import DocumentVersion
@@ -42,7 +40,6 @@ from vanthu.documents.tests.factories import upload
 
 pytestmark = pytest.mark.django_db
 
-FONT = Path(__file__).resolve().parents[2] / "signing" / "fonts" / "NotoSerif-Regular.ttf"
 LETTER = (
     "Ủy ban nhân dân tỉnh đề nghị các sở, ban, ngành và Ủy ban nhân dân các huyện, thị xã, thành phố "
     "khẩn trương rà soát, tổng hợp kết quả thực hiện nhiệm vụ được giao trong năm, báo cáo đầy đủ những "
@@ -56,20 +53,7 @@ def render_page(
     text: str = LETTER, *, dpi: int = 300, fmt: str = "PNG", mode: str = "L", record_dpi: bool = True
 ) -> bytes:
     """An A4 page with ``text`` in 13 pt Noto Serif, as a scanner at ``dpi`` would give it."""
-    width, height = round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)
-    image = Image.new(mode, (width, height), "white")
-    if text:
-        draw = ImageDraw.Draw(image)
-        size = round(13 / 72 * dpi)
-        font = ImageFont.truetype(str(FONT), size)
-        top = dpi
-        for line in textwrap.wrap(text, 70):
-            draw.text((round(1.2 * dpi), top), line, font=font, fill="black")
-            top += round(size * 1.5)
-    out = io.BytesIO()
-    options: dict[str, Any] = {"dpi": (dpi, dpi)} if record_dpi else {}
-    image.save(out, fmt, **options)
-    return out.getvalue()
+    return scan_pages.render_page(text, dpi=dpi, fmt=fmt, mode=mode, record_dpi=record_dpi)
 
 
 @lru_cache(maxsize=1)

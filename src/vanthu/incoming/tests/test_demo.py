@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 from django.test import override_settings
 
 from vanthu.core.clock import vietnam_date
+from vanthu.documents.models import ConversionStatus
+from vanthu.documents.models import DocumentFile
+from vanthu.documents.models import FileRole
+from vanthu.documents.models import Origin
 from vanthu.incoming.demo import demo_incoming_load
 from vanthu.incoming.models import Assignment
 from vanthu.incoming.models import AssignmentRole
@@ -42,13 +47,17 @@ def _statuses(agency: Agency) -> list[tuple[str, str, str]]:
     )
 
 
-def test_the_demo_province_shows_incoming_documents_in_every_state_and_loads_once(now: datetime) -> None:
-    demo_load(now=now, with_passwords=False)
+def test_the_demo_province_shows_incoming_documents_in_every_state_and_loads_once(
+    now: datetime, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # the scans' OCR tasks run after the commit
+        demo_load(now=now, with_passwords=False)
     demo_incoming_load(now=now)  # a no-op when IncomingConfig.ready connects the receiver
 
     science, ward, province = _agency("SKHCN"), _agency("HT"), _agency("UBND", root=True)
     assert _statuses(science) == [
         (IncomingStatus.ARRIVED, IncomingSource.INTERNAL, "TB"),
+        (IncomingStatus.ARRIVED, IncomingSource.PAPER, "GM"),
         (IncomingStatus.DIRECTED, IncomingSource.ELECTRONIC, "CONG_VAN"),
         (IncomingStatus.DONE, IncomingSource.ELECTRONIC, "CONG_VAN"),
         (IncomingStatus.IN_PROGRESS, IncomingSource.INTERNAL, "QĐ"),
@@ -56,6 +65,7 @@ def test_the_demo_province_shows_incoming_documents_in_every_state_and_loads_onc
     assert _statuses(ward) == [
         (IncomingStatus.ARRIVED, IncomingSource.INTERNAL, "TB"),
         (IncomingStatus.DIRECTED, IncomingSource.INTERNAL, "QĐ"),
+        (IncomingStatus.DIRECTED, IncomingSource.PAPER, "CONG_VAN"),
     ]
     assert _statuses(province) == [
         (IncomingStatus.ARRIVED, IncomingSource.INTERNAL, "TB"),
@@ -92,9 +102,20 @@ def test_the_demo_province_shows_incoming_documents_in_every_state_and_loads_onc
     assert late.incoming.due_date is not None
     assert late.incoming.due_date < today
 
-    directed_at_ward = Incoming.objects.get(agency=ward, status=IncomingStatus.DIRECTED)
-    assert directed_at_ward.directed_by == Person.objects.get(username="chutich.ht")
-    assert directed_at_ward.assignments.get().person == Person.objects.get(username="chuyenvien.ht")
+    for directed_at_ward in Incoming.objects.filter(agency=ward, status=IncomingStatus.DIRECTED):
+        assert directed_at_ward.directed_by == Person.objects.get(username="chutich.ht")
+        assert directed_at_ward.assignments.get().person == Person.objects.get(username="chuyenvien.ht")
+    ward_numbers = Incoming.objects.filter(agency=ward, arrival_number__isnull=False).order_by("arrival_number")
+    assert [item.arrival_at for item in ward_numbers] == sorted(item.arrival_at for item in ward_numbers)  # type: ignore[type-var]
+
+    # The paper letters were scanned and read by OCR (immediate tasks in tests): their Vietnamese text is kept.
+    for paper in Incoming.objects.filter(source=IncomingSource.PAPER).select_related("document"):
+        assert paper.document.origin == Origin.DIGITISED
+        main = DocumentFile.objects.get(version_id=paper.document.current_version_id, role=FileRole.MAIN)
+        assert main.conversion_status == ConversionStatus.DONE
+        assert main.pdf_id is not None
+        words = {"trân trọng", "Thanh Hóa"}
+        assert all(word in main.text for word in words), main.text[:300]
 
     before = (Incoming.objects.count(), Assignment.objects.count())
     demo_incoming_load(now=now)
