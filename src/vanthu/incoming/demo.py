@@ -9,6 +9,8 @@ leaders, the unit heads and the officers of the demo each find work in their que
   awaits registration; a document of the Ministry received by upload, directed 10 days ago with
   3 working days and now overdue; another one handled and completed; a paper invitation scanned
   this morning, awaiting registration.
+- Sở Tài chính: a guidance of the Ministry of Finance, directed three days ago to the budget unit
+  (lead, assigned to its officer) and the office (for information), due within days.
 - Phường Hạc Thành: a paper letter of the power company, scanned two days ago (OCR gives it its
   Vietnamese text layer in the background), registered and directed to the ward's officer; one
   arrival registered and directed by the Chairman to the officer, the other awaiting registration.
@@ -106,19 +108,26 @@ def _scan(name: str, heading: str, text: str) -> Upload:
     return Upload(name=name, content=io.BytesIO(render_page(text, heading=heading, dpi=SCAN_DPI)))
 
 
-def _ministry_pdf(subject: str, type_title: str) -> Upload:
+def _ministry_pdf(
+    subject: str,
+    type_title: str,
+    *,
+    ministry: str = "BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+    signer_name: str = "Nguyễn Mạnh Hùng",
+    file_name: str = "van-ban-bo-khcn.pdf",
+) -> Upload:
     data = pdfs.decision_pdf(
-        signer_name="Nguyễn Mạnh Hùng",
+        signer_name=signer_name,
         signer_title="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
         subject=subject,
         type_title=type_title,
-        agency_name="BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+        agency_name=ministry,
         parent_name="",
-        issuer_line="BỘ TRƯỞNG BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+        issuer_line=f"BỘ TRƯỞNG {ministry}",
         number_placeholder="",
         pages=1,
     )
-    return Upload(name="van-ban-bo-khcn.pdf", content=io.BytesIO(data))
+    return Upload(name=file_name, content=io.BytesIO(data))
 
 
 @dataclass(frozen=True)
@@ -292,6 +301,64 @@ class _Loader:
             text="Đã rà soát dự toán được giao; đang lấy ý kiến Phòng Bưu chính, Viễn thông về phương án phân bổ.",
         )
 
+    # --- Sở Tài chính ---------------------------------------------------------------------------------
+
+    def finance(self) -> None:
+        """A guidance of the Ministry of Finance: directed to the budget unit (lead) and the office (for
+        information), assigned to the unit's officer, due within the reminder window."""
+        agency = _agency("STC")
+        if agency is None:
+            return
+        budget, office = _unit(agency, "QLNS"), _unit(agency, "VP")
+        clerk, director = _person("vanthu.stc"), _person("giamdoc.stc")
+        head, officer = _person("truongphong.qlns.stc"), _person("chuyenvien.qlns.stc")
+        if budget is None or office is None or clerk is None or director is None or head is None or officer is None:
+            return
+        guidance = incoming_receive_electronic(
+            agency=agency,
+            main=_ministry_pdf(
+                "Về việc hướng dẫn xây dựng dự toán ngân sách nhà nước năm 2027",
+                "CÔNG VĂN",
+                ministry="BỘ TÀI CHÍNH",
+                signer_name="Bùi Văn Khắng",
+                file_name="van-ban-bo-tai-chinh.pdf",
+            ),
+            actor=clerk,
+            now=self.days_ago(3),
+            document_type=_type("CONG_VAN"),
+            subject="V/v hướng dẫn xây dựng dự toán ngân sách nhà nước năm 2027 và kế hoạch tài chính 03 năm",
+            number=10562,
+            symbol="BTC-NSNN",
+            issuer_name="Bộ Tài chính",
+            issuer_code="000.00.00.G12",
+            signer_name="Bùi Văn Khắng",
+            signer_position="Thứ trưởng",
+            page_count=1,
+        )
+        incoming_register(incoming=guidance, actor=clerk, now=self.days_ago(3, 1))
+        incoming_direct(
+            incoming=guidance,
+            actor=director,
+            now=self.days_ago(3, 3),
+            instruction=(
+                "Giao Phòng Quản lý Ngân sách chủ trì hướng dẫn các đơn vị dự toán và UBND cấp xã xây dựng dự toán "
+                "năm 2027; Văn phòng biết, theo dõi."
+            ),
+            assignments=[
+                AssignmentInput(role=AssignmentRole.LEAD, unit_id=budget.pk),
+                AssignmentInput(role=AssignmentRole.INFORM, unit_id=office.pk),
+            ],
+            due_working_days=4,
+        )
+        incoming_assign(
+            incoming=guidance,
+            parent=guidance.assignments.get(unit=budget, person__isnull=True),
+            person=officer,
+            actor=head,
+            now=self.days_ago(2),
+            instruction="Đồng chí dự thảo văn bản hướng dẫn, trình trước hạn.",
+        )
+
     # --- Phường Hạc Thành and UBND tỉnh -------------------------------------------------------------
 
     def ward(self) -> None:
@@ -358,6 +425,7 @@ def demo_incoming_load(*, now: datetime) -> None:
         return
     loader = _Loader(now)
     loader.science(science)
+    loader.finance()
     loader.ward()
     loader.province()
 

@@ -16,6 +16,7 @@ from vanthu.documents.models import FileRole
 from vanthu.documents.models import Origin
 from vanthu.incoming.demo import demo_incoming_load
 from vanthu.incoming.models import Assignment
+from vanthu.incoming.selectors import queue_counts
 from vanthu.incoming.models import AssignmentRole
 from vanthu.incoming.models import AssignmentStatus
 from vanthu.incoming.models import Incoming
@@ -116,6 +117,29 @@ def test_the_demo_province_shows_incoming_documents_in_every_state_and_loads_onc
         assert main.pdf_id is not None
         words = {"trân trọng", "Thanh Hóa"}
         assert all(word in main.text for word in words), main.text[:300]
+
+    assert _statuses(_agency("STC")) == [(IncomingStatus.DIRECTED, IncomingSource.ELECTRONIC, "CONG_VAN")]
+
+    # Every demo person who handles incoming documents finds work in one of their queues.
+    expected = {
+        "vanthu.ubnd": "to_register",
+        "chutich.ubnd": "to_direct",
+        "vanthu.skhcn": "to_register",
+        "truongphong.cds.skhcn": "to_handle",
+        "chuyenvien.cds.skhcn": "to_handle",
+        "truongphong.bcvt.skhcn": "cooperate",
+        "truongphong.vp.skhcn": "inform",
+        "chuyenvien.bcvt.skhcn": "overdue",
+        "giamdoc.skhcn": "done",
+        "truongphong.qlns.stc": "to_handle",
+        "chuyenvien.qlns.stc": "due_soon",
+        "truongphong.vp.stc": "inform",
+        "vanthu.ht": "to_register",
+        "chuyenvien.ht": "to_handle",
+    }
+    for username, queue in expected.items():
+        counts = queue_counts(person=Person.objects.get(username=username), now=now)
+        assert counts[queue] >= 1, (username, counts)
 
     before = (Incoming.objects.count(), Assignment.objects.count())
     demo_incoming_load(now=now)
