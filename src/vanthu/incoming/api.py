@@ -28,7 +28,6 @@ from rest_framework.response import Response
 from vanthu.core import clock
 from vanthu.core.api_schema import error_responses
 from vanthu.core.api_schema import id_path_parameter
-from vanthu.core.errors import ConflictError
 from vanthu.core.errors import NotFoundError
 from vanthu.core.errors import ValidationError
 from vanthu.documents.models import DocumentType
@@ -183,11 +182,9 @@ class IncomingDetailApi(GenericAPIView[Any]):
         person = _caller(request)
         incoming = selectors.incoming_get_for(person=person, pk=pk, now=now)
         data = _parse(IncomingMetadataInput, request.data)
-        # The metadata service is registration's (``incoming_update_metadata``, asked of its author).
-        update = getattr(registration, "incoming_update_metadata", None)
-        if update is None:
-            raise ConflictError(_("The metadata can be corrected when registering the document."))
-        incoming = update(incoming=incoming, actor=person, now=now, **_metadata(data, incoming))
+        incoming = registration.incoming_update_metadata(
+            incoming=incoming, actor=person, now=now, **_metadata(data, incoming)
+        )
         return Response(_detail(incoming, person, now))
 
 

@@ -224,6 +224,8 @@ class TraceKind(models.TextChoices):
     EXTENSION_DECIDED = "EXTENSION_DECIDED", _("Extension decided")
     REPLY_DRAFTED = "REPLY_DRAFTED", _("Reply drafted")
     COMPLETED = "COMPLETED", _("Completed")
+    REOPENED = "REOPENED", _("Reopened")
+    RECALL_REQUESTED = "RECALL_REQUESTED", _("Recall requested by the sender")
     RECALL_ACCEPTED = "RECALL_ACCEPTED", _("Recall accepted")
     RECALL_REFUSED = "RECALL_REFUSED", _("Recall refused")
     REMINDED = "REMINDED", _("Reminder sent")

@@ -201,10 +201,9 @@ def incoming_reopen(*, incoming: Incoming, actor: Person, now: datetime, reason:
         reopened = Assignment.objects.filter(
             incoming=locked, status=AssignmentStatus.DONE, completed_at=completed_at
         ).update(status=AssignmentStatus.OPEN, completed_at=None, reminded_on=None)
-    # The trace has no kind of its own for a reopening: it is the leader's new instruction.
     trace_add(
         locked,
-        kind=TraceKind.DIRECTED,
+        kind=TraceKind.REOPENED,
         actor=actor,
         now=now,
         from_status=source,

@@ -182,7 +182,7 @@ def _receive_recalls(deliveries: Sequence[Delivery], now: datetime) -> list[Inco
         entries.append(
             TraceEntry(
                 incoming=incoming,
-                kind=TraceKind.RECEIVED,
+                kind=TraceKind.RECALL_REQUESTED,
                 occurred_at=now,
                 text=_("The sender recalls this document: %(reason)s") % {"reason": recall.note or "—"},
                 data={"recall_delivery": recall.pk, "reason": recall.note},

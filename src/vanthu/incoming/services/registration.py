@@ -105,6 +105,32 @@ def _notify_leaders(incoming: Incoming, *, now: datetime) -> None:
 
 
 @transaction.atomic
+def incoming_update_metadata(*, incoming: Incoming, actor: Person, now: datetime, **metadata: Any) -> Incoming:
+    """The clerk corrects the incoming fields of a document received on paper or by other electronic
+    means, before or after registration (never those of a document delivered through the system:
+    they are the sender's; never once it is directed). The change is audited by ``document_update``."""
+    locked = _lock(incoming)
+    policies.require_visible(policies.can_view_incoming(actor, locked, now))
+    policies.require(
+        policies.can_register(actor, locked, now),
+        _("Only a clerk of the receiving agency may correct its information."),
+    )
+    if locked.status not in (IncomingStatus.ARRIVED, IncomingStatus.REGISTERED):
+        raise ConflictError(
+            _("The information can be corrected only before the document is directed."), code="not_editable"
+        )
+    changes = _changed(locked.document, metadata)
+    if changes and locked.source == IncomingSource.INTERNAL:
+        raise ValidationError(
+            _("The metadata of a document delivered through the system is the sender's: it cannot be changed."),
+            details={"fields": sorted(changes)},
+        )
+    if changes:
+        locked.document = document_update(document=locked.document, actor=actor, now=now, **changes)
+    return locked
+
+
+@transaction.atomic
 def incoming_register(*, incoming: Incoming, actor: Person, now: datetime, **metadata: Any) -> Incoming:
     """Give an ARRIVED document its arrival number and date (now), with the incoming fields
     (``metadata``: Document fields; a document delivered through this system keeps the sender's

@@ -136,3 +136,70 @@ class TestActions:
 
         assert client.post(url(incoming.pk, "refuse"), {}, format="json").status_code == 422
         assert client.post(url(incoming.pk, "burn"), {}, format="json").status_code == 404
+
+
+class TestMetadataCorrection:
+    """PATCH: the clerk corrects the fields of a document received by other means (not one delivered
+    through the system, whose fields are the sender's), until it is directed."""
+
+    def test_the_clerk_corrects_a_document_received_by_other_means(
+        self, agency: Any, clerk: Any, bearer_client: Any, now: Any
+    ) -> None:
+        from vanthu.audit.models import AuditEvent
+        from vanthu.incoming.tests.handling_support import registered_incoming
+
+        incoming = registered_incoming(agency=agency, clerk=clerk, now=now)
+
+        response = bearer_client(clerk, now=now).patch(
+            url(incoming.pk), {"subject": "Về việc báo cáo dự toán quý II năm 2026", "page_count": 3}, format="json"
+        )
+
+        assert response.status_code == 200, response.json()
+        incoming.document.refresh_from_db()
+        assert incoming.document.subject == "Về việc báo cáo dự toán quý II năm 2026"
+        assert incoming.document.page_count == 3
+        assert AuditEvent.objects.filter(action__startswith="documents.", target_id=str(incoming.document_id)).exists()
+
+    def test_a_delivered_document_keeps_the_senders_fields(
+        self, agency: Any, other_agency: Any, clerk: Any, bearer_client: Any, now: Any
+    ) -> None:
+        incoming = arrived(sender=other_agency, recipient=agency, now=now)
+        subject = incoming.document.subject
+
+        response = bearer_client(clerk, now=now).patch(url(incoming.pk), {"subject": "Khác"}, format="json")
+
+        assert response.status_code == 422
+        incoming.document.refresh_from_db()
+        assert incoming.document.subject == subject
+
+    def test_others_may_not_and_a_directed_document_is_closed_to_corrections(
+        self,
+        agency: Any,
+        other_agency: Any,
+        clerk: Any,
+        officer: Any,
+        other_officer: Any,
+        agency_leader: Any,
+        bearer_client: Any,
+        now: Any,
+    ) -> None:
+        from vanthu.incoming.services.direction import AssignmentInput
+        from vanthu.incoming.services.direction import incoming_direct
+        from vanthu.incoming.tests.handling_support import registered_incoming
+
+        incoming = registered_incoming(agency=agency, clerk=clerk, now=now)
+        change = {"subject": "Về việc khác"}
+
+        assert bearer_client(other_officer, now=now).patch(url(incoming.pk), change, format="json").status_code == 404
+        incoming_direct(
+            incoming=incoming,
+            actor=agency_leader,
+            now=now,
+            instruction="Giao chuyên viên xử lý.",
+            assignments=[AssignmentInput(role=AssignmentRole.LEAD, person_id=officer.pk)],
+            due_working_days=3,
+        )
+        assert bearer_client(officer, now=now).patch(url(incoming.pk), change, format="json").status_code == 403
+        response = bearer_client(clerk, now=now).patch(url(incoming.pk), change, format="json")
+        assert response.status_code == 409
+        assert response.json()["code"] == "not_editable"

@@ -16,12 +16,12 @@ from vanthu.documents.models import FileRole
 from vanthu.documents.models import Origin
 from vanthu.incoming.demo import demo_incoming_load
 from vanthu.incoming.models import Assignment
-from vanthu.incoming.selectors import queue_counts
 from vanthu.incoming.models import AssignmentRole
 from vanthu.incoming.models import AssignmentStatus
 from vanthu.incoming.models import Incoming
 from vanthu.incoming.models import IncomingSource
 from vanthu.incoming.models import IncomingStatus
+from vanthu.incoming.selectors import queue_counts
 from vanthu.org.demo import DEMO_PASSWORD
 from vanthu.org.demo import demo_load
 from vanthu.org.models import Agency

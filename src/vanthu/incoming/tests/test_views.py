@@ -343,3 +343,170 @@ class TestRegisterPages:
         response = client_for(officer).get(reverse("incoming:register_xlsx", args=[incoming.register_id, "register"]))
 
         assert response.status_code == 404
+
+
+def _scan_png(dpi: int) -> bytes:
+    from vanthu.documents.scan_pages import render_page
+
+    return render_page("Ủy ban nhân dân phường đề nghị báo cáo.", dpi=dpi)
+
+
+class TestPaperReceiptForm:
+    def _post(self, client: Client, agency: Any, scans: list[SimpleUploadedFile]) -> Any:
+        return client.post(
+            reverse("incoming:receive_paper"),
+            {
+                "agency": agency.pk,
+                "document_type": document_type("CONG_VAN").pk,
+                "number": 312,
+                "symbol": "UBND-VP",
+                "issuer_name": "UBND phường Hạc Thành",
+                "subject": "Về việc báo cáo tình hình an ninh trật tự",
+                "urgency": "NORMAL",
+                "scans": scans,
+            },
+        )
+
+    def test_the_clerk_receives_a_scanned_paper_letter(
+        self, agency: Any, clerk: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        from vanthu.documents.models import FileRole
+
+        scan = SimpleUploadedFile("trang-1.png", _scan_png(200), content_type="image/png")
+        with django_capture_on_commit_callbacks(execute=False):  # OCR itself is tested in documents
+            response = self._post(client_for(clerk), agency, [scan])
+
+        assert response.status_code == 302, response.content.decode()[:2000]
+        incoming = Incoming.objects.get(agency=agency)
+        assert incoming.source == IncomingSource.PAPER
+        assert incoming.document.origin == "DIGITISED"
+        main = incoming.document.current_version.files.get(role=FileRole.MAIN)  # type: ignore[union-attr]
+        assert main.conversion_status in ("PENDING", "RUNNING", "DONE")
+
+    def test_a_scan_under_200_dpi_is_refused_and_nothing_is_kept(self, agency: Any, clerk: Any) -> None:
+        scan = SimpleUploadedFile("mo.png", _scan_png(100), content_type="image/png")
+
+        response = self._post(client_for(clerk), agency, [scan])
+
+        assert response.status_code in (413, 415, 422)
+        assert "200 dpi" in response.content.decode()
+        assert not Incoming.objects.exists()
+
+    def test_a_form_without_a_scan_stays_on_the_page(self, agency: Any, clerk: Any) -> None:
+        response = self._post(client_for(clerk), agency, [])
+
+        assert response.status_code == 422
+        assert 'value="UBND-VP"' in response.content.decode()
+        assert not Incoming.objects.exists()
+
+
+class TestExtensionPages:
+    def test_the_lead_asks_and_the_leader_grants(
+        self, agency: Any, other_agency: Any, agency_leader: Any, officer: Any, now: Any
+    ) -> None:
+        from datetime import date
+
+        from vanthu.incoming.models import ExtensionRequest
+
+        incoming = put_in_status(
+            arrived(sender=other_agency, recipient=agency, now=now),
+            IncomingStatus.IN_PROGRESS,
+            now=now,
+            lead=officer,
+            leader=agency_leader,
+        )
+        asked = client_for(officer).post(
+            reverse("incoming:extension_request", args=[incoming.pk]),
+            {"due_date": "2026-03-20", "reason": "Chờ số liệu của các phường."},
+        )
+        assert asked.status_code == 302, asked.content.decode()[:2000]
+        request = ExtensionRequest.objects.get(incoming=incoming)
+
+        page = client_for(agency_leader).get(reverse("incoming:detail", args=[incoming.pk])).content.decode()
+        assert f'id="action-decide-extension-{request.pk}"' in page
+        decided = client_for(agency_leader).post(
+            reverse("incoming:extension_decide", args=[incoming.pk, request.pk]), {"grant": "yes", "note": "Đồng ý."}
+        )
+
+        assert decided.status_code == 302
+        request.refresh_from_db()
+        incoming.refresh_from_db()
+        assert request.status == "GRANTED"
+        assert incoming.due_date == date(2026, 3, 20)
+
+    def test_a_reader_for_information_may_not_ask_and_a_past_date_is_refused(
+        self, agency: Any, other_agency: Any, agency_leader: Any, officer: Any, now: Any
+    ) -> None:
+        from vanthu.incoming.models import ExtensionRequest
+
+        reader = person_with_role(Role.OFFICER, agency)
+        incoming = put_in_status(
+            arrived(sender=other_agency, recipient=agency, now=now),
+            IncomingStatus.IN_PROGRESS,
+            now=now,
+            lead=officer,
+            inform=reader,
+            leader=agency_leader,
+        )
+        path = reverse("incoming:extension_request", args=[incoming.pk])
+
+        assert client_for(reader).get(path).status_code == 403
+        past = client_for(officer).post(path, {"due_date": "2026-03-01", "reason": "Chờ số liệu."})
+        assert past.status_code == 422
+        assert not ExtensionRequest.objects.exists()
+
+
+class TestRecallPages:
+    def test_the_clerk_accepts_a_recall_and_only_the_record_stays(
+        self, agency: Any, other_agency: Any, clerk: Any, now: Any
+    ) -> None:
+        from vanthu.documents.models import Document
+        from vanthu.incoming.models import RecallRecord
+        from vanthu.incoming.tests.factories import recall_sent
+
+        incoming = put_in_status(
+            arrived(sender=other_agency, recipient=agency, now=now), IncomingStatus.REGISTERED, now=now
+        )
+        document_id = incoming.document_id
+        recall_sent(incoming, now=now)
+
+        page = client_for(clerk).get(reverse("incoming:detail", args=[incoming.pk])).content.decode()
+        assert {"accept_recall", "refuse_recall"} <= actions_on_page(page)
+        response = client_for(clerk).post(
+            reverse("incoming:act", args=[incoming.pk, "accept_recall"]), {"note": "Đã hủy bản nhận."}
+        )
+
+        assert response.status_code == 302
+        record = RecallRecord.objects.get(agency=agency)
+        assert record.decision == "ACCEPTED"
+        assert record.decided_by == clerk
+        incoming.refresh_from_db()
+        assert incoming.status == IncomingStatus.RECALLED
+        document = Document.objects.get(pk=document_id)  # kept only as the anchor of the register entry
+        assert (document.subject, document.current_version_id) == ("", None)
+        assert not document.versions.exists()
+        assert record.number_symbol  # what was recalled stays known
+
+    def test_a_recall_of_a_done_document_can_only_be_refused(
+        self, agency: Any, other_agency: Any, clerk: Any, officer: Any, agency_leader: Any, now: Any
+    ) -> None:
+        from vanthu.incoming.tests.factories import recall_sent
+
+        incoming = put_in_status(
+            arrived(sender=other_agency, recipient=agency, now=now),
+            IncomingStatus.DONE,
+            now=now,
+            lead=officer,
+            leader=agency_leader,
+        )
+        recall_sent(incoming, now=now)
+        client = client_for(clerk)
+
+        page = client.get(reverse("incoming:detail", args=[incoming.pk])).content.decode()
+        assert "accept_recall" not in actions_on_page(page)
+        refused = client.post(
+            reverse("incoming:act", args=[incoming.pk, "refuse_recall"]), {"reason": "Văn bản đã được giải quyết xong."}
+        )
+        assert refused.status_code == 302
+        incoming.refresh_from_db()
+        assert incoming.status == IncomingStatus.DONE

@@ -185,6 +185,9 @@ class TestIncomingReopen:
         assert reopened.completed_at is None
         assert Assignment.objects.filter(incoming=team.incoming, status=AssignmentStatus.OPEN).count() == 4
         assert policies.can_complete(team.officer, reopened, LATER)
+        entry = reopened.trace.order_by("-id").first()
+        assert entry is not None
+        assert (entry.kind, entry.text) == (TraceKind.REOPENED, "Chưa đủ số liệu.")
         # The sender's view only moves forward: it stays "done".
         assert delivery_of(team).status == DeliveryStatus.DONE
 

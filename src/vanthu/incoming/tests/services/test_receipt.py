@@ -112,7 +112,7 @@ class TestReceiveDeliveries:
         incoming.refresh_from_db()
         assert incoming.recall_requested_at == now
         assert incoming.status == IncomingStatus.ARRIVED
-        assert incoming.trace.filter(data__recall_delivery=recall.pk).exists()
+        assert incoming.trace.filter(data__recall_delivery=recall.pk, kind=TraceKind.RECALL_REQUESTED).exists()
 
 
 class TestReceiveElectronic:
