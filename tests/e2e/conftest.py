@@ -188,3 +188,25 @@ def e2e_province(transactional_db: None, audit_reset_permit: None, now: Any) -> 
     admin = person("quantri", "Lê Minh Quản", province, Role.ADMIN)
     inspector = person("giamsat", "Ngô Thị Bích Ngọc", province, Role.INSPECTOR)
     return Province(province, finance, health, ward, district, old_ward, officer, admin, inspector)
+
+
+@pytest.fixture
+def e2e_person(e2e_province: Province, now: Any) -> Any:
+    """``e2e_person(username, full_name, agency, role, unit=None)``: a person with one role, made by
+    the province's administrator through the services (the audit trail is real)."""
+    from vanthu.org import services
+
+    def make(username: str, full_name: str, agency: Any, role: str, unit: Any = None) -> Any:
+        created = services.person_create(
+            agency=agency,
+            username=username,
+            full_name=full_name,
+            email=f"{username}@thanhhoa.gov.vn",
+            password=PASSWORD,
+            actor=e2e_province.admin,
+            now=now,
+        )
+        services.role_assign(person=created, agency=agency, role=role, unit=unit, actor=e2e_province.admin, now=now)
+        return created
+
+    return make

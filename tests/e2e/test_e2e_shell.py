@@ -9,16 +9,13 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.layout import assert_no_horizontal_scroll
+
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 PASSWORD = "mat-khau-dai-123"
-
-
-def assert_no_horizontal_scroll(page: Any) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
 
 
 class TestOfficerSignsIn:

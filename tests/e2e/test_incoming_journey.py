@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.layout import assert_no_horizontal_scroll
+
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -57,7 +59,9 @@ def _signed_pdf() -> bytes:
 
 
 @pytest.fixture
-def incoming_world(e2e_province: Any, now: datetime, settings: Any, frozen_clock: None) -> IncomingWorld:  # noqa: PLR0915 - a province's people
+def incoming_world(
+    e2e_province: Any, e2e_person: Any, now: datetime, settings: Any, frozen_clock: None
+) -> IncomingWorld:  # noqa: PLR0915 - a province's people
     """Sở Tài chính's clerk and its seal (key on the server); Sở Y tế's clerk, Director, three units
     with their heads and an officer; the Công văn signed by Sở Tài chính's Director, issued to Sở Y tế
     through the services (the outgoing journey drives issuance in the browser)."""
@@ -83,18 +87,7 @@ def incoming_world(e2e_province: Any, now: datetime, settings: Any, frozen_clock
     admin = province.admin
     finance, health = province.finance, province.health
 
-    def person(username: str, full_name: str, agency: Any, role: str, unit: Any = None) -> Any:
-        created = org_services.person_create(
-            agency=agency,
-            username=username,
-            full_name=full_name,
-            email=f"{username}@thanhhoa.gov.vn",
-            password="mat-khau-dai-123",  # noqa: S106 - PersonFactory's test password
-            actor=admin,
-            now=now,
-        )
-        org_services.role_assign(person=created, agency=agency, role=role, unit=unit, actor=admin, now=now)
-        return created
+    person = e2e_person
 
     units = {
         abbreviation: org_services.unit_create(
@@ -309,7 +302,6 @@ class TestIncomingJourney:
         now: datetime,
     ) -> None:
         """The clerk's and the Director's queues, the detail page and the direction form, on a phone."""
-        from tests.e2e.test_outgoing_journey import assert_no_horizontal_scroll
         from vanthu.incoming.models import Incoming
         from vanthu.incoming.services.registration import incoming_register
 

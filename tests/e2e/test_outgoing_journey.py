@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.layout import assert_no_horizontal_scroll
+
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -28,11 +30,6 @@ KEY_PASSWORD = "mat-khau-token"  # noqa: S105 - a test key
 SEAL_SECRET = {"STC_SEAL": "mat-khau-con-dau"}
 SUBJECT = "Quyết định phê duyệt dự toán chi thường xuyên năm 2026 của Sở Tài chính"
 DIRECTOR_NAME = "Phạm Quang Huy"
-
-
-def assert_no_horizontal_scroll(page: Any) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
 
 
 @dataclass
@@ -66,7 +63,13 @@ def _images() -> tuple[bytes, bytes]:
 
 @pytest.fixture
 def outgoing_world(  # noqa: PLR0913, PLR0915 - the province, its people, the agent and its settings
-    e2e_province: Any, now: Any, tmp_path: Path, live_server: Any, agent_allowed_by_csp: str, settings: Any
+    e2e_province: Any,
+    e2e_person: Any,
+    now: Any,
+    tmp_path: Path,
+    live_server: Any,
+    agent_allowed_by_csp: str,
+    settings: Any,
 ) -> Iterator[OutgoingWorld]:
     """Sở Tài chính's people (officer, head of the budget unit, clerk, Director with a personal
     certificate and signature image), its seal with the key on the server, a clerk in each recipient
@@ -75,7 +78,6 @@ def outgoing_world(  # noqa: PLR0913, PLR0915 - the province, its people, the ag
 
     from django.db import transaction
 
-    from vanthu.org import services as org_services
     from vanthu.org.models import Role
     from vanthu.org.models import Unit
     from vanthu.signing import services
@@ -95,18 +97,7 @@ def outgoing_world(  # noqa: PLR0913, PLR0915 - the province, its people, the ag
     finance = province.finance
     budget = Unit.objects.get(agency=finance, abbreviation="QLNS")
 
-    def person(username: str, full_name: str, agency: Any, role: str, unit: Any = None) -> Any:
-        created = org_services.person_create(
-            agency=agency,
-            username=username,
-            full_name=full_name,
-            email=f"{username}@thanhhoa.gov.vn",
-            password="mat-khau-dai-123",  # noqa: S106 - PersonFactory's test password
-            actor=admin,
-            now=now,
-        )
-        org_services.role_assign(person=created, agency=agency, role=role, unit=unit, actor=admin, now=now)
-        return created
+    person = e2e_person
 
     unit_leader = person("truongphong.stc", "Vũ Văn Cường", finance, Role.UNIT_LEADER, budget)
     clerk = person("vanthu.stc", "Đỗ Thị Hương", finance, Role.CLERK)
