@@ -25,6 +25,7 @@ FILE_SCAN_ADDED = "documents.file.scan_added"
 FILE_OCR_DONE = "documents.file.ocr_done"
 FILE_OCR_FAILED = "documents.file.ocr_failed"
 FILE_OCR_SKIPPED_SIGNED = "documents.file.ocr_skipped_signed"
+FILE_PROCESSING_RESUMED = "documents.file.processing_resumed"
 
 ACTION_LABELS: dict[str, Any] = {
     DOCUMENT_CREATED: _("Document created"),
@@ -45,4 +46,5 @@ ACTION_LABELS: dict[str, Any] = {
     FILE_OCR_DONE: _("Text of a scan recognised (OCR)"),
     FILE_OCR_FAILED: _("Text recognition of a scan failed"),
     FILE_OCR_SKIPPED_SIGNED: _("Signed PDF kept as it is, its text read (no OCR)"),
+    FILE_PROCESSING_RESUMED: _("Interrupted file processing queued again"),
 }

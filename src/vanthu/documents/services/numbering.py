@@ -114,7 +114,12 @@ def register_for(
 
 
 def _lock_register(register: Register) -> Register:
-    locked = Register.objects.select_for_update().get(pk=register.pk)
+    # FOR NO KEY UPDATE, not FOR UPDATE: numbers are still taken one at a time, but a transaction
+    # whose rows point at the register (an outgoing or incoming document, an entry) can check its
+    # foreign keys (FOR KEY SHARE, at commit) meanwhile. FOR UPDATE made that check wait for the
+    # allocating transaction, which itself waited for the audit chain head that the other one
+    # held: a deadlock between two issuances of one agency (seen by tests/faults).
+    locked = Register.objects.select_for_update(no_key=True).get(pk=register.pk)
     _check_open(locked)
     return locked
 
