@@ -475,3 +475,25 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.register} #{self.number:02d}"
+
+
+class DocumentText(models.Model):
+    """What search reads of a document, kept in the same transaction as the document by
+    ``services.text.document_text_refresh``: its words folded (no diacritics, đ → d: what matches)
+    and exact (lower case with diacritics: what ranks), and its number and symbol as a key
+    ("15/CT-UBND"). The database indexes them itself: on PostgreSQL, tsvector columns generated
+    from ``folded`` and ``exact`` with a GIN index and a trigram index on ``symbol_key``; on SQLite,
+    an FTS5 table kept by triggers (migration 0004)."""
+
+    document = models.OneToOneField(Document, primary_key=True, on_delete=models.CASCADE, related_name="text")
+    folded = models.TextField(_("folded words"), blank=True, default="")
+    exact = models.TextField(_("exact words"), blank=True, default="")
+    symbol_key = models.CharField(_("number and symbol key"), max_length=64, blank=True, default="")
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("searchable text")
+        verbose_name_plural = _("searchable texts")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.symbol_key}"

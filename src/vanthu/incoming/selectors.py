@@ -20,6 +20,7 @@ The counts of all queues come from one aggregate query."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
@@ -47,6 +48,7 @@ from vanthu.incoming.models import ExtensionRequest
 from vanthu.incoming.models import Incoming
 from vanthu.incoming.models import IncomingStatus
 from vanthu.incoming.models import TraceEntry
+from vanthu.incoming.models import TraceKind
 from vanthu.org.models import Person
 from vanthu.org.models import Unit
 
@@ -252,7 +254,7 @@ def assignments_of(*, incoming: Incoming) -> list[Assignment]:
         .prefetch_related(Prefetch("children", queryset=Assignment.objects.select_related("unit", "person")))
         .order_by("id")
     )
-    rank = {AssignmentRole.LEAD: 0, AssignmentRole.COOPERATE: 1, AssignmentRole.INFORM: 2}
+    rank: dict[str, int] = {AssignmentRole.LEAD: 0, AssignmentRole.COOPERATE: 1, AssignmentRole.INFORM: 2}
     children: dict[int | None, list[Assignment]] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
@@ -321,3 +323,34 @@ def incoming_register_list_for(*, person: Person, now: datetime, year: int | Non
     if year is not None:
         registers = registers.filter(year=year)
     return list(registers.select_related("agency").order_by("agency__name", "code", "id"))
+
+
+# --- searchable text -------------------------------------------------------------------------------
+
+SEARCHED_KINDS = frozenset(
+    {
+        TraceKind.DIRECTED,
+        TraceKind.ASSIGNED,
+        TraceKind.PROGRESS,
+        TraceKind.INPUT,
+        TraceKind.COMPLETED,
+        TraceKind.REOPENED,
+    }
+)
+
+
+def document_texts(document_ids: Sequence[int]) -> dict[int, list[str]]:
+    """What an incoming document adds to its searchable text: the instructions, reports, inputs and
+    results of its trace, and the reason of a refusal (a text source of ``documents``)."""
+    texts: dict[int, list[str]] = {}
+    rows = Incoming.objects.filter(document_id__in=document_ids).exclude(refused_reason="").order_by()
+    for document_id, reason in rows.values_list("document_id", "refused_reason"):
+        texts.setdefault(document_id, []).append(reason)
+    entries = (
+        TraceEntry.objects.filter(incoming__document_id__in=document_ids, kind__in=SEARCHED_KINDS)
+        .exclude(text="")
+        .order_by("id")
+    )
+    for document_id, text in entries.values_list("incoming__document_id", "text"):
+        texts.setdefault(document_id, []).append(text)
+    return texts

@@ -29,13 +29,15 @@ from dataclasses import field
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ValidationError
+from vanthu.core.text import exact_form
 from vanthu.core.text import fold
+from vanthu.core.text import symbol_key
+from vanthu.core.text import words
 
 MAX_QUERY_LENGTH = 300
 MAX_TERMS = 24
 MIN_PREFIX = 2  # "a*" would match half the dictionary
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # A number and symbol as written on documents: digits and/or capitals joined by / and -, with at
 # least one of them and at least one capital letter ("15/CT-UBND", "CT-UBND", "30/2020/NĐ-CP").
 _SYMBOL = re.compile(r"^(?=.*[/-])(?=.*[A-ZĐÐ])[0-9A-ZĐÐa-zđ]+(?:[/-][0-9A-ZĐÐa-zđ]+)+$")
@@ -45,32 +47,6 @@ _OPERATORS = {"AND": "AND", "VÀ": "AND", "OR": "OR", "HOẶC": "OR", "NOT": "NO
 
 class EmptyQueryError(ValidationError):
     """Nothing to search for (empty, only operators or punctuation, or too long)."""
-
-
-def exact_form(text: str) -> str:
-    """Lower case, composed (NFC), with its diacritics: 'Quyết Định' -> 'quyết định'."""
-    return unicodedata.normalize("NFC", text).lower()
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` as the index keeps them: letters and digits, split at everything else
-    ('30/2020/NĐ-CP' -> ['30', '2020', 'NĐ', 'CP'])."""
-    return _WORD.findall(unicodedata.normalize("NFC", text))
-
-
-def folded_words(text: str) -> str:
-    """The folded words of ``text`` joined by spaces: what the folded index column holds."""
-    return " ".join(words(fold(text)))
-
-
-def exact_words(text: str) -> str:
-    """The exact (diacritics kept) words of ``text`` joined by spaces: the exact index column."""
-    return " ".join(words(exact_form(text)))
-
-
-def symbol_key(text: str) -> str:
-    """A number and symbol as compared: folded, upper case, no spaces ('15/ct-ubnd ' -> '15/CT-UBND')."""
-    return fold(text).replace(" ", "").upper()
 
 
 # --- the parsed query ----------------------------------------------------------------------------

@@ -44,6 +44,8 @@ from vanthu.documents.models import Origin
 from vanthu.documents.pdfs import PdfEncryptedError
 from vanthu.documents.pdfs import PdfUnreadableError
 from vanthu.documents.pdfs import pdf_page_count
+from vanthu.documents.services.recovery import processing_claim
+from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.signals import file_ocr_requested
 from vanthu.documents.uploads import Upload
 from vanthu.org.models import Person
@@ -228,7 +230,12 @@ def document_file_ocr(*, file_id: int, now: datetime) -> DocumentFile:
     Vietnamese text layer, ``text`` = that layer) or FAILED with the reason in Vietnamese. Each step
     is its own short transaction so the status partial shows progress; the scan is kept whatever
     happens. A signed PDF is not OCR'd: its text is read and it is used as it is. Called by the Huey
-    task."""
+    task, under the file's processing claim (a crash mid-way is resumed by ``recovery``)."""
+    with processing_claim(file_id):
+        return _recognise(file_id=file_id, now=now)
+
+
+def _recognise(*, file_id: int, now: datetime) -> DocumentFile:
     with transaction.atomic():
         document_file = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
         if document_file is None or document_file.conversion_status != ConversionStatus.PENDING:
@@ -266,6 +273,7 @@ def document_file_ocr(*, file_id: int, now: datetime) -> DocumentFile:
         document_file.conversion_status = ConversionStatus.DONE
         document_file.conversion_progress = 100
         document_file.save(update_fields=["pdf", "page_count", "text", "conversion_status", "conversion_progress"])
+        document_text_refresh(document_ids=[document_file.version.document_id], now=now)
         record(
             action=FILE_OCR_DONE,
             actor=None,
@@ -286,6 +294,7 @@ def _signed_kept(*, file_id: int, data: bytes, now: datetime) -> DocumentFile:
         document_file.conversion_status = ConversionStatus.NOT_NEEDED
         document_file.conversion_progress = 100
         document_file.save(update_fields=["pdf", "text", "conversion_status", "conversion_progress"])
+        document_text_refresh(document_ids=[document_file.version.document_id], now=now)
         record(
             action=FILE_OCR_SKIPPED_SIGNED,
             actor=None,
@@ -319,7 +328,7 @@ def _ocr_failed(*, file_id: int, reason: str, now: datetime) -> DocumentFile:
 # --- text of a PDF that is not OCR'd ----------------------------------------------------------------
 
 
-def document_file_extract_text(*, file_id: int) -> DocumentFile:
+def document_file_extract_text(*, file_id: int, now: datetime) -> DocumentFile:
     """Fill ``text`` from the file's PDF (a signed original, a born-digital PDF) with pdftotext —
     never OCR. A file without a PDF yet is returned unchanged."""
     document_file = DocumentFile.objects.filter(pk=file_id).first()
@@ -333,4 +342,5 @@ def document_file_extract_text(*, file_id: int) -> DocumentFile:
         if locked.pdf_id == document_file.pdf_id and locked.text != text:
             locked.text = text
             locked.save(update_fields=["text"])
+            document_text_refresh(document_ids=[locked.version.document_id], now=now)
         return locked

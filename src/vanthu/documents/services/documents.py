@@ -21,6 +21,7 @@ from vanthu.documents.models import Direction
 from vanthu.documents.models import Document
 from vanthu.documents.models import DocumentType
 from vanthu.documents.models import Secrecy
+from vanthu.documents.services.text import document_text_refresh
 from vanthu.org.models import Agency
 from vanthu.org.models import Person
 
@@ -178,6 +179,7 @@ def document_create(
             **_metadata_for_audit(document, changed),
         },
     )
+    document_text_refresh(document_ids=[document.pk], now=now)
     return document
 
 
@@ -203,6 +205,7 @@ def document_update(*, document: Document, actor: Person, now: datetime, **metad
         target=locked,
         data=_metadata_for_audit(locked, sorted(set(changed))),
     )
+    document_text_refresh(document_ids=[locked.pk], now=now)
     # Keep the caller's instance in step with the stored row.
     for field in Document._meta.concrete_fields:
         setattr(document, field.attname, getattr(locked, field.attname))

@@ -46,6 +46,8 @@ from vanthu.documents.pdfs import PdfUnreadableError
 from vanthu.documents.pdfs import pdf_page_count
 from vanthu.documents.policies import can_view_document
 from vanthu.documents.policies import require_visible
+from vanthu.documents.services.recovery import processing_claim
+from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.signals import file_conversion_requested
 from vanthu.documents.signals import file_ocr_requested
 from vanthu.documents.uploads import Upload
@@ -167,6 +169,8 @@ def document_file_add(
             "size": source.size,
         },
     )
+    if text and locked.document.current_version_id == locked.pk:
+        document_text_refresh(document_ids=[locked.document_id], now=now)
     if not is_pdf:
         _request_conversion(document_file.pk)
     return document_file
@@ -239,6 +243,7 @@ def version_create(
             "annexes_from": carry_annexes_from.pk if carry_annexes_from is not None else None,
         },
     )
+    document_text_refresh(document_ids=[locked.pk], now=now)
     return version
 
 
@@ -354,7 +359,13 @@ def _save_status(file_id: int, **values: object) -> DocumentFile:
 def document_file_convert(*, file_id: int, now: datetime) -> DocumentFile:
     """Convert a PENDING DOCX to PDF: RUNNING (10 %) → DONE (100 %, ``pdf`` and page count set) or
     FAILED with the reason. Each status change is its own short transaction, so a page polling the
-    file sees the progress; the uploaded DOCX is kept whatever happens. Called by the Huey task."""
+    file sees the progress; the uploaded DOCX is kept whatever happens. Called by the Huey task,
+    under the file's processing claim (a crash mid-way is resumed by ``recovery``)."""
+    with processing_claim(file_id):
+        return _convert(file_id=file_id, now=now)
+
+
+def _convert(*, file_id: int, now: datetime) -> DocumentFile:
     with transaction.atomic():
         document_file = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
         if document_file is None or document_file.conversion_status != ConversionStatus.PENDING:
@@ -382,6 +393,7 @@ def document_file_convert(*, file_id: int, now: datetime) -> DocumentFile:
         document_file.conversion_status = ConversionStatus.DONE
         document_file.conversion_progress = 100
         document_file.save(update_fields=["pdf", "page_count", "text", "conversion_status", "conversion_progress"])
+        document_text_refresh(document_ids=[document_file.version.document_id], now=now)
         record(
             action=events.FILE_CONVERTED,
             actor=None,

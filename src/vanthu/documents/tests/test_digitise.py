@@ -348,7 +348,7 @@ class TestSignedPdfs:
         assert "Quyet dinh phe duyet 2" in document_file.text
         expected = document_file.text
         DocumentFile.objects.filter(pk=document_file.pk).update(text="")
-        assert document_file_extract_text(file_id=document_file.pk).text == expected
+        assert document_file_extract_text(file_id=document_file.pk, now=now).text == expected
         # even if one reached the OCR queue, it is kept as it is and its text read
         DocumentFile.objects.filter(pk=document_file.pk).update(
             text="", pdf=None, conversion_status=ConversionStatus.PENDING, conversion_progress=0

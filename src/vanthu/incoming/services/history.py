@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from vanthu.documents.services.text import document_text_refresh
 from vanthu.exchange import lifecycle as delivery_lifecycle
 from vanthu.exchange.models import Delivery
 from vanthu.exchange.services import delivery_status_reported
 from vanthu.incoming.models import Assignment
 from vanthu.incoming.models import Incoming
 from vanthu.incoming.models import TraceEntry
+from vanthu.incoming.selectors import SEARCHED_KINDS
 
 
 def trace_add(
@@ -31,7 +33,7 @@ def trace_add(
     a reminder); ``from_status``/``to_status`` stay empty for actions that do not move the status."""
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_name = (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor_id else ""
-    return TraceEntry.objects.create(
+    entry = TraceEntry.objects.create(
         incoming=incoming,
         assignment=assignment,
         kind=str(kind),
@@ -43,6 +45,9 @@ def trace_add(
         text=text,
         data=data,
     )
+    if kind in SEARCHED_KINDS:  # instructions, reports and results are searched with the document
+        document_text_refresh(document_ids=[incoming.document_id], now=now)
+    return entry
 
 
 def sender_report(

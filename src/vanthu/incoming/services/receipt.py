@@ -26,6 +26,7 @@ from vanthu.documents.models import VersionKind
 from vanthu.documents.services.digitise import scan_add
 from vanthu.documents.services.documents import document_create
 from vanthu.documents.services.files import version_create
+from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.uploads import Upload
 from vanthu.exchange.models import Delivery
 from vanthu.exchange.models import DeliveryKind
@@ -116,6 +117,11 @@ def _receive_originals(deliveries: Sequence[Delivery], now: datetime) -> list[In
             for document, delivery in zip(documents, deliveries, strict=True)
         ]
     )
+    # The issued PDF's text was extracted at the sender: the same bytes, the same text.
+    blob_ids = {delivery.blob_id for delivery in deliveries if delivery.blob_id}
+    texts = dict(
+        DocumentFile.objects.filter(pdf_id__in=blob_ids).exclude(text="").order_by().values_list("pdf_id", "text")
+    )
     DocumentFile.objects.bulk_create(
         [
             DocumentFile(
@@ -126,6 +132,7 @@ def _receive_originals(deliveries: Sequence[Delivery], now: datetime) -> list[In
                 source_id=delivery.blob_id,
                 pdf_id=delivery.blob_id,
                 page_count=document.page_count,
+                text=texts.get(delivery.blob_id, ""),
                 created_at=now,
             )
             for document, version, delivery in zip(documents, versions, deliveries, strict=True)
@@ -162,6 +169,7 @@ def _receive_originals(deliveries: Sequence[Delivery], now: datetime) -> list[In
             for incoming, delivery in zip(incomings, deliveries, strict=True)
         ]
     )
+    document_text_refresh(document_ids=[document.pk for document in documents], now=now)
     return incomings
 
 

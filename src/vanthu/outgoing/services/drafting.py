@@ -36,6 +36,7 @@ from vanthu.documents.services.documents import document_create
 from vanthu.documents.services.documents import document_update
 from vanthu.documents.services.files import version_comment_add
 from vanthu.documents.services.files import version_create
+from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.symbols import symbol_for
 from vanthu.documents.uploads import Upload
 from vanthu.org.codes import QCVN102_PATTERN
@@ -209,6 +210,7 @@ def recipients_set(
         rows.append(row)
     DocumentRecipient.objects.filter(document=document).delete()
     DocumentRecipient.objects.bulk_create(rows)
+    document_text_refresh(document_ids=[document.pk], now=now)
     return notices
 
 

@@ -45,6 +45,7 @@ from vanthu.documents.models import RegisterScope
 from vanthu.documents.models import VersionKind
 from vanthu.documents.services import files as document_files
 from vanthu.documents.services import numbering
+from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.symbols import issue_date_text
 from vanthu.documents.uploads import Upload
 from vanthu.exchange import services as exchange
@@ -202,6 +203,7 @@ def outgoing_issue_start(
     document.number = entry.number
     document.issued_date = vietnam_date(now)
     document.save(update_fields=["number", "issued_date", "updated_at"])
+    document_text_refresh(document_ids=[document.pk], now=now)
     outgoing.register = register
     outgoing.register_entry = entry
     outgoing.issuing_started_at = now
@@ -500,6 +502,7 @@ def outgoing_issue_cancel(*, outgoing: Outgoing, reason: str, actor: Person, now
     document.number = None
     document.issued_date = None
     document.save(update_fields=["number", "issued_date", "updated_at"])
+    document_text_refresh(document_ids=[document.pk], now=now)
     if entry is not None:
         numbering.number_cancel(entry=entry, reason=reason, actor=actor, now=now)
     history_add(

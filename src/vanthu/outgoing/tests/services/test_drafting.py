@@ -213,7 +213,7 @@ class TestRecipientsSet:
         outgoing = _create(officer, agency, now)
         agencies = [AgencyFactory(parent=province) for _ in range(30)]
         lines = [RecipientInput(kind=RecipientKind.AGENCY, agency_id=item.pk) for item in agencies]
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(12):
             recipients_set(document=outgoing.document, recipients=lines, actor=officer, now=now)
         assert DocumentRecipient.objects.filter(document=outgoing.document).count() == 30
 
