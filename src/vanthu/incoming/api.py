@@ -296,7 +296,9 @@ def incoming_act(*, incoming: Incoming, action: str, actor: Person, now: datetim
     if runner is None:
         raise NotFoundError()
     data = _parse(IncomingActionInput, payload)
-    if action in IncomingAction._value2member_map_:
+    # A second registration reaches the service, which answers with the arrival number already
+    # given (a client whose first answer was lost learns it); other actions fail on the state first.
+    if action in IncomingAction._value2member_map_ and action != IncomingAction.REGISTER:
         next_status(incoming.status, IncomingAction(action))
     return runner(incoming, data, {"actor": actor, "now": now})
 

@@ -108,6 +108,8 @@ class TestActions:
         response = bearer_client(clerk, now=now).post(url(incoming.pk, "register"), {}, format="json")
 
         assert response.status_code == 409
+        assert response.json()["code"] == "already_registered"
+        assert response.json()["details"] == {"arrival_number": incoming.arrival_number}
 
     def test_a_co_operator_may_not_complete(
         self, agency: Any, other_agency: Any, agency_leader: Any, officer: Any, bearer_client: Any, now: Any
