@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("vanthu.exchange.api_urls")),
     path("", include("vanthu.outgoing.api_urls")),
     path("", include("vanthu.incoming.api_urls")),
+    path("", include("vanthu.search.api_urls")),
 ]

@@ -33,24 +33,46 @@ def register_workbook(  # noqa: PLR0913 - the sheet's parts
     widths: Sequence[int],
     rows: Sequence[Sequence[object]],
 ) -> bytes:
+    return table_workbook(
+        heading=register.agency.name.upper(),
+        title=title,
+        subtitle=f"{register.name} — Năm {register.year}",
+        sheet_title=sheet_title,
+        headers=headers,
+        widths=widths,
+        rows=rows,
+    )
+
+
+def table_workbook(  # noqa: PLR0913 - the sheet's parts
+    *,
+    heading: str,
+    title: str,
+    subtitle: str,
+    sheet_title: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    rows: Sequence[Sequence[object]],
+) -> bytes:
+    """A table with a heading (the agency), a title and a subtitle above its header row."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook has one sheet
     sheet.title = sheet_title
     last = get_column_letter(len(headers))
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = register.agency.name.upper()
+    sheet["A1"] = heading
     sheet["A1"].font = Font(bold=True, size=12)
     sheet.merge_cells(f"A2:{last}2")
     sheet["A2"] = title
     sheet["A2"].font = Font(bold=True, size=14)
     sheet["A2"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A3:{last}3")
-    sheet["A3"] = f"{register.name} — Năm {register.year}"
+    sheet["A3"] = subtitle
     sheet["A3"].alignment = Alignment(horizontal="center")
     wrap = Alignment(wrap_text=True, vertical="top")
-    for column, (heading, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=heading)
+    for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width

@@ -33,6 +33,7 @@ from django.db.models import OuterRef
 from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.core import clock
@@ -354,3 +355,10 @@ def document_texts(document_ids: Sequence[int]) -> dict[int, list[str]]:
     for document_id, text in entries.values_list("incoming__document_id", "text"):
         texts.setdefault(document_id, []).append(text)
     return texts
+
+
+def document_links(document_ids: Sequence[int]) -> dict[int, str]:
+    """The incoming page of each of ``document_ids`` that is an incoming document (a link provider
+    of ``documents.links``)."""
+    rows = Incoming.objects.filter(document_id__in=document_ids).order_by().values_list("document_id", "pk")
+    return {document_id: reverse("incoming:detail", args=[pk]) for document_id, pk in rows}

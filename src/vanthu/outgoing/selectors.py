@@ -16,6 +16,7 @@ The counts of all queues come from one aggregate query."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
@@ -30,6 +31,7 @@ from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.core import clock
@@ -261,3 +263,10 @@ def outgoing_register_list_for(*, person: Person, now: datetime, year: int | Non
 def steps_of(*, outgoing: Outgoing) -> QuerySet[ReviewStep]:
     """The review circuit of every round, in order, with the people."""
     return ReviewStep.objects.filter(outgoing=outgoing).select_related("assignee", "decided_by")
+
+
+def document_links(document_ids: Sequence[int]) -> dict[int, str]:
+    """The outgoing page of each of ``document_ids`` that is an outgoing document (a link provider of
+    ``documents.links``)."""
+    rows = Outgoing.objects.filter(document_id__in=document_ids).order_by().values_list("document_id", "pk")
+    return {document_id: reverse("outgoing:detail", args=[pk]) for document_id, pk in rows}

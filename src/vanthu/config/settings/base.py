@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "vanthu.exchange",
     "vanthu.outgoing",
     "vanthu.incoming",
+    "vanthu.search",
     "vanthu.ops",
 ]
 

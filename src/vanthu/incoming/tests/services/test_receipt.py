@@ -104,7 +104,9 @@ class TestReceiveDeliveries:
         assert len(created) == 200
         assert Incoming.objects.filter(delivery__in=many, status=IncomingStatus.ARRIVED).count() == 200
         assert len(large.captured_queries) == len(small.captured_queries)
-        assert len(large.captured_queries) <= 20  # 14, and the searchable text: documents, files, recipients, the incoming source (2), the upsert
+        assert (
+            len(large.captured_queries) <= 20
+        )  # 14, and the searchable text: documents, files, recipients, the incoming source (2), the upsert
 
     def test_a_recall_marks_the_item_it_recalls(self, agency: Any, other_agency: Any, now: datetime) -> None:
         incoming = arrived(sender=other_agency, recipient=agency, now=now)
