@@ -121,3 +121,41 @@ def _refresh(ids: Sequence[int], now: datetime) -> int:
         update_fields=["folded", "exact", "symbol_key", "updated_at"],
     )
     return len(rows)
+
+
+def text_reindex(
+    *,
+    now: datetime,
+    extract_missing: bool = True,
+    batch: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Rebuild the searchable text of every document (after an upgrade of the folding, or to repair
+    a database restored from elsewhere), a batch per transaction; with ``extract_missing``, first
+    read again the text of PDFs that have none (pdftotext; never OCR). Returns (files read,
+    documents indexed); ``progress(done, total)`` is told after each batch."""
+    from django.db import transaction
+
+    from vanthu.documents.models import ConversionStatus
+    from vanthu.documents.services.digitise import document_file_extract_text
+
+    ids = list(Document.objects.order_by("id").values_list("id", flat=True))
+    files_read = 0
+    indexed = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        if extract_missing:
+            missing = DocumentFile.objects.filter(
+                version__document_id__in=chunk,
+                pdf__isnull=False,
+                text="",
+                conversion_status__in=[ConversionStatus.NOT_NEEDED, ConversionStatus.DONE],
+            ).values_list("id", flat=True)
+            for file_id in list(missing):
+                if document_file_extract_text(file_id=file_id, now=now).text:
+                    files_read += 1
+        with transaction.atomic():
+            indexed += document_text_refresh(document_ids=chunk, now=now)
+        if progress is not None:
+            progress(min(start + batch, len(ids)), len(ids))
+    return files_read, indexed
