@@ -8,3 +8,9 @@ class SearchConfig(AppConfig):
     name = "vanthu.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from vanthu.audit.labels import register_action_labels
+        from vanthu.search.events import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

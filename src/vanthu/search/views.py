@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from vanthu.core import clock
@@ -20,7 +24,9 @@ from vanthu.documents.register_xlsx import date_text
 from vanthu.documents.register_xlsx import table_workbook
 from vanthu.org.models import Person
 from vanthu.search import presenters
+from vanthu.search import services
 from vanthu.search.forms import SearchForm
+from vanthu.search.models import SavedSearch
 from vanthu.search.selectors import search_documents
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +40,11 @@ def search(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     person = cast(Person, request.user)
     form = SearchForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "text": form.text() if form.is_bound else ""}
+    context: dict[str, Any] = {
+        "form": form,
+        "text": form.text() if form.is_bound else "",
+        "saved": list(SavedSearch.objects.filter(person=person)),
+    }
     status = 200
     if context["text"]:
         try:
@@ -122,3 +132,32 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="ket-qua-tim-kiem.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def saved_create(request: HttpRequest) -> HttpResponse:
+    """Save the search shown (its query and filters) under a name."""
+    person = cast(Person, request.user)
+    query_string = str(request.POST.get("query_string") or "")
+    try:
+        saved = services.saved_search_create(
+            person=person, name=str(request.POST.get("name") or ""), query_string=query_string, now=clock.now()
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect(f"{_search_url()}?{query_string}")
+    messages.success(request, _("Search saved: %(name)s.") % {"name": saved.name})
+    return redirect(f"{_search_url()}?{saved.query_string}")
+
+
+@login_required
+@require_POST
+def saved_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.saved_search_delete(person=cast(Person, request.user), pk=pk, now=clock.now())
+    messages.success(request, _("Saved search deleted."))
+    return redirect(_search_url())
+
+
+def _search_url() -> str:
+    return reverse("search:search")

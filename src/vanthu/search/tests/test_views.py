@@ -102,3 +102,39 @@ class TestSearchApi:
         assert missing.status_code in (400, 422)
         assert (nothing.status_code, nothing.json()["code"]) == (422, "only_negative")
         assert (cursor.status_code, cursor.json()["code"]) == (422, "bad_cursor")
+
+
+class TestSavedSearches:
+    def test_save_run_again_and_delete(self, flood_plan: Any, officer: Any, other_officer: Any) -> None:
+        from vanthu.audit.models import AuditEvent
+        from vanthu.search.models import SavedSearch
+
+        client = client_for(officer)
+        response = client.post(
+            reverse("search:saved_create"),
+            {"name": "Lụt bão 2026", "query_string": "q=lụt+bão&direction=INCOMING&after=xyz"},
+        )
+
+        saved = SavedSearch.objects.get(person=officer)
+        assert response.status_code == 302
+        assert saved.query_string == "q=l%E1%BB%A5t+b%C3%A3o&direction=INCOMING"  # the page cursor is not kept
+        page = client.get(reverse("search:search")).content.decode()
+        assert "Lụt bão 2026" in page
+        assert 'data-total="1"' in client.get(f"{reverse('search:search')}?{saved.query_string}").content.decode()
+        assert client_for(other_officer).post(reverse("search:saved_delete", args=[saved.pk])).status_code == 404
+        client.post(reverse("search:saved_delete", args=[saved.pk]))
+        assert not SavedSearch.objects.exists()
+        assert AuditEvent.objects.filter(action__startswith="search.saved.").count() == 2
+
+    def test_a_search_that_says_nothing_or_a_name_twice_is_not_saved(self, officer: Any) -> None:
+        from vanthu.search.models import SavedSearch
+
+        client = client_for(officer)
+        client.post(reverse("search:saved_create"), {"name": "Rỗng", "query_string": "q=NOT+lụt"})
+        client.post(reverse("search:saved_create"), {"name": "Ngân sách", "query_string": "q=ngân+sách"})
+        response = client.post(
+            reverse("search:saved_create"), {"name": "Ngân sách", "query_string": "q=dự+toán"}, follow=True
+        )
+
+        assert list(SavedSearch.objects.values_list("name", flat=True)) == ["Ngân sách"]
+        assert response.status_code == 200
