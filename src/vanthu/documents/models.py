@@ -497,3 +497,26 @@ class DocumentText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.symbol_key}"
+
+
+class PageImage(models.Model):
+    """A page of a PDF drawn as a PNG (pdftoppm) at a width: the thumbnails of lists and search
+    results, the pages of the in-page viewer. Keyed by the PDF's bytes, so every copy of one PDF
+    (an issued document and each agency's received copy) shares its images."""
+
+    pdf = models.ForeignKey(Blob, on_delete=models.CASCADE, related_name="+")
+    page = models.PositiveIntegerField(_("page"))
+    width = models.PositiveIntegerField(_("width (px)"))
+    image = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("page image")
+        verbose_name_plural = _("page images")
+        constraints = [
+            models.UniqueConstraint(fields=["pdf", "page", "width"], name="page_image_unique"),
+            models.CheckConstraint(condition=Q(page__gte=1), name="page_image_page_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pdf_id[:12]} p{self.page} {self.width}px"

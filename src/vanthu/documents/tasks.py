@@ -14,6 +14,7 @@ from huey.contrib.djhuey import on_startup
 from vanthu.core import clock
 from vanthu.documents.services.digitise import document_file_ocr
 from vanthu.documents.services.files import document_file_convert
+from vanthu.documents.services.previews import thumbnails_render
 from vanthu.documents.services.recovery import file_processing_resume
 from vanthu.documents.signals import file_ocr_requested
 
@@ -38,6 +39,17 @@ def ocr_document_file(file_id: int) -> None:
 def on_file_ocr_requested(sender: Any, *, file_id: int, **kwargs: Any) -> None:
     """Receiver of documents.signals.file_ocr_requested."""
     ocr_document_file(file_id)
+
+
+@db_task(retries=1, retry_delay=30)  # type: ignore[untyped-decorator]  # huey is not annotated
+def render_thumbnail(file_id: int) -> None:
+    """Draw the first-page thumbnail of a file that just got its PDF."""
+    thumbnails_render(file_ids=[file_id], now=clock.now())
+
+
+def on_file_ready(sender: Any, *, file_id: int, **kwargs: Any) -> None:
+    """Receiver of documents.signals.file_ready."""
+    render_thumbnail(file_id)
 
 
 # DocumentsConfig.ready imports this module; connecting here (idempotent thanks to dispatch_uid)

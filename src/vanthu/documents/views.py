@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
@@ -30,8 +31,10 @@ from vanthu.documents.forms import ReserveForm
 from vanthu.documents.models import ConversionStatus
 from vanthu.documents.models import DocumentFile
 from vanthu.documents.models import RegisterScope
+from vanthu.documents.previews import PAGE_WIDTH
 from vanthu.documents.services import files as file_services
 from vanthu.documents.services import numbering
+from vanthu.documents.services import previews
 from vanthu.org.models import Person
 
 
@@ -61,6 +64,47 @@ def file_content(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def file_page(request: HttpRequest, pk: int, page: int, width: int) -> HttpResponse:
+    """Page ``page`` of a file's PDF as a PNG (the viewer's pages, thumbnails), for someone who may
+    see the file; drawn once, then served from storage."""
+    now = clock.now()
+    document_file = selectors.file_get_for(person=_person(request), pk=pk, now=now)
+    image = previews.page_image(document_file=document_file, page=page, width=width, now=now)
+    if request.headers.get("If-None-Match") == f'"{image.image_id}"':
+        return HttpResponse(status=304)
+    response = HttpResponse(blob_read(sha256=image.image_id), content_type="image/png")
+    response["ETag"] = f'"{image.image_id}"'
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def file_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The in-page viewer: every page of the PDF as an image, loaded as the reader scrolls (works on
+    any phone, no PDF plug-in), with the PDF to download."""
+    document_file = selectors.file_get_for(person=_person(request), pk=pk, now=clock.now())
+    context = {
+        "file": document_file,
+        "pages": range(1, (document_file.page_count or 1) + 1),
+        "width": PAGE_WIDTH,
+        "back": _safe_back(request),
+    }
+    return render(request, "documents/file_view.html", context)
+
+
+def _safe_back(request: HttpRequest) -> str:
+    """The page the viewer came from, when it is one of ours."""
+    referer = request.headers.get("Referer", "")
+    allowed = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return referer if referer and allowed else ""
 
 
 def _status_context(document_file: DocumentFile) -> dict[str, Any]:

@@ -301,6 +301,7 @@ def _file_line(file: DocumentFile) -> dict[str, Any]:
         "is_ready": file.is_ready,
         "url": reverse("documents:file_content", args=[file.pk]),
         "status_url": reverse("documents:file_status", args=[file.pk]),
+        "view_url": reverse("documents:file_view", args=[file.pk]),
     }
 
 

@@ -130,6 +130,7 @@ class FileLine:
     is_ready: bool
     url: str
     status_url: str
+    view_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ def _file_line(file: DocumentFile) -> FileLine:
         is_ready=file.is_ready,
         url=reverse("documents:file_content", args=[file.pk]),
         status_url=reverse("documents:file_status", args=[file.pk]),
+        view_url=reverse("documents:file_view", args=[file.pk]),
     )
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
@@ -15,6 +16,7 @@ from django.utils.safestring import mark_safe
 from vanthu.documents.links import detail_links
 from vanthu.documents.models import Document
 from vanthu.documents.models import DocumentFile
+from vanthu.documents.previews import THUMBNAIL_WIDTH
 from vanthu.search.query import Query
 
 SNIPPET = 240  # characters of a passage
@@ -85,6 +87,8 @@ class ResultRow:
     urgency: str
     urgency_label: str
     passage: SafeString
+    thumbnail_url: str = ""
+    view_url: str = ""
 
 
 def result_rows(documents: list[Document], query: Query) -> list[ResultRow]:
@@ -92,9 +96,11 @@ def result_rows(documents: list[Document], query: Query) -> list[ResultRow]:
     links = detail_links([document.pk for document in documents])
     versions = {document.current_version_id: document.pk for document in documents if document.current_version_id}
     texts: dict[int, str] = {}
-    rows = DocumentFile.objects.filter(version_id__in=versions, role="MAIN").exclude(text="").order_by()
-    for version_id, text in rows.values_list("version_id", "text"):
+    mains: dict[int, int] = {}
+    rows = DocumentFile.objects.filter(version_id__in=versions, role="MAIN", pdf__isnull=False).order_by()
+    for version_id, file_id, text in rows.values_list("version_id", "id", "text"):
         texts.setdefault(versions[version_id], text)
+        mains.setdefault(versions[version_id], file_id)
     return [
         ResultRow(
             pk=document.pk,
@@ -110,6 +116,10 @@ def result_rows(documents: list[Document], query: Query) -> list[ResultRow]:
             urgency=document.urgency,
             urgency_label=str(document.get_urgency_display()),
             passage=passage(texts.get(document.pk, ""), query),
+            thumbnail_url=reverse("documents:file_page", args=[mains[document.pk], 1, THUMBNAIL_WIDTH])
+            if document.pk in mains
+            else "",
+            view_url=reverse("documents:file_view", args=[mains[document.pk]]) if document.pk in mains else "",
         )
         for document in documents
     ]

@@ -44,6 +44,7 @@ from vanthu.documents.models import Origin
 from vanthu.documents.pdfs import PdfEncryptedError
 from vanthu.documents.pdfs import PdfUnreadableError
 from vanthu.documents.pdfs import pdf_page_count
+from vanthu.documents.services.files import announce_ready
 from vanthu.documents.services.recovery import processing_claim
 from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.signals import file_ocr_requested
@@ -274,6 +275,7 @@ def _recognise(*, file_id: int, now: datetime) -> DocumentFile:
         document_file.conversion_progress = 100
         document_file.save(update_fields=["pdf", "page_count", "text", "conversion_status", "conversion_progress"])
         document_text_refresh(document_ids=[document_file.version.document_id], now=now)
+        announce_ready(document_file.pk)
         record(
             action=FILE_OCR_DONE,
             actor=None,
@@ -295,6 +297,7 @@ def _signed_kept(*, file_id: int, data: bytes, now: datetime) -> DocumentFile:
         document_file.conversion_progress = 100
         document_file.save(update_fields=["pdf", "text", "conversion_status", "conversion_progress"])
         document_text_refresh(document_ids=[document_file.version.document_id], now=now)
+        announce_ready(document_file.pk)
         record(
             action=FILE_OCR_SKIPPED_SIGNED,
             actor=None,

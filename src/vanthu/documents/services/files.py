@@ -50,6 +50,7 @@ from vanthu.documents.services.recovery import processing_claim
 from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.signals import file_conversion_requested
 from vanthu.documents.signals import file_ocr_requested
+from vanthu.documents.signals import file_ready
 from vanthu.documents.uploads import Upload
 from vanthu.org.models import Person
 
@@ -116,6 +117,11 @@ def _request_conversion(file_id: int) -> None:
     transaction.on_commit(lambda: file_conversion_requested.send(sender=DocumentFile, file_id=file_id))
 
 
+def announce_ready(file_id: int) -> None:
+    """After the commit: the file has its PDF (its thumbnail is drawn in the background)."""
+    transaction.on_commit(lambda: file_ready.send(sender=DocumentFile, file_id=file_id))
+
+
 # --- versions and files ----------------------------------------------------------------------
 
 
@@ -171,7 +177,9 @@ def document_file_add(
     )
     if text and locked.document.current_version_id == locked.pk:
         document_text_refresh(document_ids=[locked.document_id], now=now)
-    if not is_pdf:
+    if is_pdf:
+        announce_ready(document_file.pk)
+    else:
         _request_conversion(document_file.pk)
     return document_file
 
@@ -394,6 +402,7 @@ def _convert(*, file_id: int, now: datetime) -> DocumentFile:
         document_file.conversion_progress = 100
         document_file.save(update_fields=["pdf", "page_count", "text", "conversion_status", "conversion_progress"])
         document_text_refresh(document_ids=[document_file.version.document_id], now=now)
+        announce_ready(document_file.pk)
         record(
             action=events.FILE_CONVERTED,
             actor=None,
