@@ -27,7 +27,7 @@ export VANTHU_DATA_DIR ?= $(CURDIR)/var
 # tesseract-ocr, tesseract-ocr-vie and ghostscript for OCRmyPDF (scans of paper documents);
 # python3-venv only to create the venv when the Python in use cannot; chromium for the browser
 # tier (PostgreSQL pass of `make test`).
-DEBIAN_PACKAGES := gettext poppler-utils libnss3-tools softhsm2 fonts-noto-core libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie ghostscript
+DEBIAN_PACKAGES := gettext postgresql-client poppler-utils libnss3-tools softhsm2 fonts-noto-core libreoffice-writer-nogui fonts-liberation2 tesseract-ocr tesseract-ocr-vie ghostscript
 BROWSER_PACKAGES := chromium
 SQLITE_TIERS := (not postgres and not heavy and not browser) or sqlite_heavy
 PYTEST_WORKERS ?= 2

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.core import clock
+from vanthu.ops import policies as ops_policies
 from vanthu.org import selectors as org_selectors
 from vanthu.org.grants import grants_for
 from vanthu.org.models import Role
@@ -45,6 +46,8 @@ def navigation_for(*, person: Any, now: datetime | None = None) -> list[NavItem]
         items.append(NavItem(_("Digital signatures"), reverse("signing:mine"), "pen"))
     if roles & {Role.ADMIN, Role.INSPECTOR} or person.is_superuser:
         items.append(NavItem(_("Audit trail"), reverse("audit:event_list"), "shield-check"))
+    if (Role.ADMIN in roles or person.is_superuser) and ops_policies.can_view_backups(person, moment):
+        items.append(NavItem(_("Backups"), reverse("ops:backup_list"), "cloud-arrow-up"))
     if person.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "gear"))
     return items

@@ -8,3 +8,9 @@ class OpsConfig(AppConfig):
     name = "vanthu.ops"
     label = "ops"
     verbose_name = _("Operations")
+
+    def ready(self) -> None:
+        from vanthu.audit.labels import register_action_labels
+        from vanthu.ops.events import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.config import env
@@ -155,6 +157,20 @@ VANTHU_CONVERSION_TIMEOUT_SECONDS = env.get_int("VANTHU_CONVERSION_TIMEOUT_SECON
 VANTHU_OCR_TIMEOUT_SECONDS = env.get_int("VANTHU_OCR_TIMEOUT_SECONDS", default=300)
 # Deadline reminders of incoming documents: this many working days before the deadline.
 VANTHU_REMINDER_DAYS_BEFORE = env.get_int("VANTHU_REMINDER_DAYS_BEFORE", default=2)
+# Backups (`vanthu backup`, daily from the periodic jobs at VANTHU_BACKUP_TIME, Vietnam time):
+# comma-separated destinations, each `file:///absolute/folder` or `s3://bucket/prefix?…` (two
+# independent places); embedded mode defaults to <data dir>/backups. Retention: the newest
+# snapshot of each of the last N days, and of each of the last M months.
+VANTHU_BACKUP_DESTINATIONS = [
+    {"url": url, "backend": location.backend, "options": location.options}
+    for url in env.get_list("VANTHU_BACKUP_DESTINATIONS", default=[])
+    for location in [env.storage_from_url(url)]
+]
+VANTHU_BACKUP_KEEP_DAILY = env.get_int("VANTHU_BACKUP_KEEP_DAILY", default=14)
+VANTHU_BACKUP_KEEP_MONTHLY = env.get_int("VANTHU_BACKUP_KEEP_MONTHLY", default=12)
+VANTHU_BACKUP_TIME = env.get_str("VANTHU_BACKUP_TIME", "01:30") or "01:30"
+if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", VANTHU_BACKUP_TIME):
+    raise ImproperlyConfigured(f"VANTHU_BACKUP_TIME must be HH:MM, not {VANTHU_BACKUP_TIME!r}")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

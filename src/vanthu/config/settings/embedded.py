@@ -7,6 +7,7 @@ from huey import SqliteHuey
 from vanthu.config import env
 from vanthu.config.settings.base import *  # noqa: F403
 from vanthu.config.settings.base import DATA_DIR
+from vanthu.config.settings.base import VANTHU_BACKUP_DESTINATIONS
 from vanthu.config.settings.base import VANTHU_SIGNING_KEY_SECRETS
 
 VANTHU_MODE = "embedded"
@@ -35,6 +36,13 @@ STORAGES = {
     "blobs": {"BACKEND": _storage.backend, "OPTIONS": _storage.options},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Backups default to a folder beside the data (a second, independent place is still advised).
+if not VANTHU_BACKUP_DESTINATIONS:
+    _backups = env.storage_from_url((DATA_DIR / "backups").as_uri())
+    VANTHU_BACKUP_DESTINATIONS = [
+        {"url": (DATA_DIR / "backups").as_uri(), "backend": _backups.backend, "options": _backups.options}
+    ]
 
 HUEY = SqliteHuey(name="vanthu", filename=str(DATA_DIR / "huey.sqlite3"))
 
