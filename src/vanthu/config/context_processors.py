@@ -19,5 +19,6 @@ def vanthu(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         context["unread_notifications"] = notification_unread_count_for(person=user)
         context["navigation"] = navigation_for(person=user)
+        context["navigation_more"] = [item for item in context["navigation"] if item.secondary]
         context["user_menu"] = user_menu_for(person=user)
     return context

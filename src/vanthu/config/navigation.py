@@ -22,6 +22,7 @@ class NavItem:
     label: Any
     url: str
     icon: str  # a Bootstrap Icons name without the "bi-" prefix
+    secondary: bool = False  # shown under "More" in the bar (the daily work stays in sight)
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,14 @@ def navigation_for(*, person: Any, now: datetime | None = None) -> list[NavItem]
     if Role.CLERK in roles:
         items.append(NavItem(_("Numbering registers"), reverse("documents:registers"), "journal-text"))
     if roles or person.is_superuser:
-        items.append(NavItem(_("Organisation"), reverse("org:agency_list"), "diagram-3"))
-        items.append(NavItem(_("Digital signatures"), reverse("signing:mine"), "pen"))
+        items.append(NavItem(_("Organisation"), reverse("org:agency_list"), "diagram-3", secondary=True))
+        items.append(NavItem(_("Digital signatures"), reverse("signing:mine"), "pen", secondary=True))
     if roles & {Role.ADMIN, Role.INSPECTOR} or person.is_superuser:
-        items.append(NavItem(_("Audit trail"), reverse("audit:event_list"), "shield-check"))
+        items.append(NavItem(_("Audit trail"), reverse("audit:event_list"), "shield-check", secondary=True))
     if (Role.ADMIN in roles or person.is_superuser) and ops_policies.can_view_backups(person, moment):
-        items.append(NavItem(_("Backups"), reverse("ops:backup_list"), "cloud-arrow-up"))
+        items.append(NavItem(_("Backups"), reverse("ops:backup_list"), "cloud-arrow-up", secondary=True))
     if person.is_staff:
-        items.append(NavItem(_("Administration"), reverse("admin:index"), "gear"))
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "gear", secondary=True))
     return items
 
 

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="list the snapshots of each destination")
         parser.add_argument("--verify", action="store_true", help="verify the last backup again")
         parser.add_argument("--full", action="store_true", help="with --verify: re-hash every stored file")
+        parser.add_argument(
+            "--if-none", action="store_true", help="only when no backup has succeeded yet (the demo's first backup)"
+        )
 
     def _fail(self, message: str) -> NoReturn:
         """Say why on stderr and exit 1 (``vanthu`` runs commands through call_command, which
@@ -39,6 +42,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
             self._list()
+            return
+        if options["if_none"] and selectors.backup_run_last_succeeded() is not None:
             return
         try:
             if options["verify"]:

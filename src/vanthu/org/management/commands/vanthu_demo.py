@@ -43,5 +43,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
             for account in result.accounts:
                 self.stdout.write(f"  {account.username:<34} {account.full_name:<24} {account.description}")
+        # A first backup, so the administrator's backup page shows a real one (kept in the data folder).
+        try:
+            call_command("vanthu_backup", if_none=True, stdout=self.stdout, stderr=self.stderr)
+        except SystemExit:
+            self.stdout.write(self.style.WARNING("The demo's first backup did not succeed: see `vanthu backup`."))
         if not options["no_serve"]:
             call_command("vanthu_serve", host=options["host"], port=options["port"])
