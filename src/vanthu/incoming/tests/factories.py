@@ -9,6 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from vanthu.documents.models import Direction
+from vanthu.documents.models import Document
+from vanthu.documents.models import DocumentType
+from vanthu.documents.models import Origin
 from vanthu.documents.models import Urgency
 from vanthu.exchange.models import Delivery
 from vanthu.exchange.services import deliveries_recall
@@ -19,6 +23,7 @@ from vanthu.exchange.tests.factories import stored_pdf
 from vanthu.incoming.models import Assignment
 from vanthu.incoming.models import AssignmentRole
 from vanthu.incoming.models import Incoming
+from vanthu.incoming.models import IncomingSource
 from vanthu.incoming.models import IncomingStatus
 from vanthu.org.models import Agency
 from vanthu.org.models import Role
@@ -114,3 +119,42 @@ def put_in_status(
             assigned_at=now,
         )
     return incoming
+
+
+def paper_arrivals(
+    *, agency: Agency, clerk: Any, now: datetime, count: int, issuer_name: str = "UBND huyện Quảng Xương"
+) -> list[int]:
+    """``count`` paper documents ARRIVED at ``agency`` (built in bulk, directly: numbering tests
+    register them by the hundred); their ids in order."""
+    document_type = DocumentType.objects.get(code="CONG_VAN", agency=None)
+    documents = Document.objects.bulk_create(
+        [
+            Document(
+                direction=Direction.INCOMING,
+                agency=agency,
+                document_type=document_type,
+                subject=f"Về việc báo cáo tình hình thực hiện nhiệm vụ, văn bản số {index + 1}",
+                number=index + 1,
+                symbol="UBND-VP",
+                issuer_name=issuer_name,
+                origin=Origin.DIGITISED,
+                created_by=clerk,
+            )
+            for index in range(count)
+        ]
+    )
+    incomings = Incoming.objects.bulk_create(
+        [
+            Incoming(
+                document=document,
+                agency=agency,
+                status=IncomingStatus.ARRIVED,
+                source=IncomingSource.PAPER,
+                received_at=now,
+                received_by=clerk,
+                created_at=now,
+            )
+            for document in documents
+        ]
+    )
+    return [incoming.pk for incoming in incomings]

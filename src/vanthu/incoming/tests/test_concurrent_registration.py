@@ -15,16 +15,13 @@ import pytest
 from django.db import connection
 from django.db import transaction
 
-from vanthu.documents.models import Direction
 from vanthu.documents.models import Document
-from vanthu.documents.models import DocumentType
 from vanthu.documents.models import EntryStatus
-from vanthu.documents.models import Origin
 from vanthu.documents.models import RegisterEntry
 from vanthu.incoming.models import Incoming
-from vanthu.incoming.models import IncomingSource
 from vanthu.incoming.models import IncomingStatus
 from vanthu.incoming.services.registration import incoming_register
+from vanthu.incoming.tests.factories import paper_arrivals
 
 DOCUMENTS = 200
 THREADS = 10
@@ -36,38 +33,7 @@ class MidwayFailureError(Exception):
 
 
 def _arrived(agency: Any, clerk: Any, now: datetime) -> list[int]:
-    document_type = DocumentType.objects.get(code="CONG_VAN", agency=None)
-    documents = Document.objects.bulk_create(
-        [
-            Document(
-                direction=Direction.INCOMING,
-                agency=agency,
-                document_type=document_type,
-                subject=f"Công văn đến số {index}",
-                number=index + 1,
-                symbol="UBND-VP",
-                issuer_name="UBND huyện",
-                origin=Origin.DIGITISED,
-                created_by=clerk,
-            )
-            for index in range(DOCUMENTS)
-        ]
-    )
-    incomings = Incoming.objects.bulk_create(
-        [
-            Incoming(
-                document=document,
-                agency=agency,
-                status=IncomingStatus.ARRIVED,
-                source=IncomingSource.PAPER,
-                received_at=now,
-                received_by=clerk,
-                created_at=now,
-            )
-            for document in documents
-        ]
-    )
-    return [incoming.pk for incoming in incomings]
+    return paper_arrivals(agency=agency, clerk=clerk, now=now, count=DOCUMENTS, issuer_name="UBND huyện")
 
 
 @pytest.mark.postgres

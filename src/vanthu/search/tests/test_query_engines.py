@@ -8,6 +8,7 @@ over real documents and permissions is tested with the search service."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -170,3 +171,42 @@ def test_exact_diacritics_rank_above_folded_matches(corpus: dict[int, str]) -> N
 def test_nothing_to_search_for_is_said_not_run(text: str) -> None:
     with pytest.raises(EmptyQueryError):
         parse(text)
+
+
+@pytest.fixture
+def real_corpus(agency: Any, clerk: Any, now: Any) -> dict[int, str]:
+    """The same corpus as documents made by the services: their text is kept by the database's own
+    structures (generated tsvectors and GIN on PostgreSQL, FTS5 and its triggers on SQLite)."""
+    from vanthu.documents.tests.factories import make_document
+
+    types = {"QĐ": "QĐ", "CT": "CT", "KH": "KH", "BC": "BC", "TB": "TB", "GM": "GM", "TTr": "TTr"}
+    keys = {}
+    for key, (number_symbol, subject) in CORPUS.items():
+        number, symbol = number_symbol.split("/", 1)
+        code = types.get(symbol.split("-")[0], "CONG_VAN")
+        document = make_document(
+            agency=agency,
+            actor=clerk,
+            now=now,
+            code=code,
+            subject=subject,
+            number=int(number),
+            symbol=symbol,
+            place_name="",
+        )
+        keys[document.pk] = key
+    return keys
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [case for case in CASES if case[1] is not None], ids=lambda v: str(v)[:40]
+)
+def test_the_same_cases_over_documents_stored_by_the_services(
+    real_corpus: dict[int, str], text: str, expected: set[str]
+) -> None:
+    from vanthu.documents.models import Document
+    from vanthu.search.selectors import _matching
+
+    ids, _rank = _matching(parse(text))
+    found = {real_corpus[pk] for pk in Document.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+    assert found == expected
