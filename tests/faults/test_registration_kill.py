@@ -32,19 +32,16 @@ from vanthu.audit.verification import audit_verify
 from vanthu.core import clock
 from vanthu.core.clock import vietnam_year
 from vanthu.documents import events as document_events
-from vanthu.documents.models import Direction
-from vanthu.documents.models import Document
 from vanthu.documents.models import EntryStatus
-from vanthu.documents.models import Origin
 from vanthu.documents.models import Register
 from vanthu.documents.models import RegisterEntry
 from vanthu.documents.models import RegisterScope
 from vanthu.incoming import events as incoming_events
 from vanthu.incoming.models import Incoming
-from vanthu.incoming.models import IncomingSource
 from vanthu.incoming.models import IncomingStatus
 from vanthu.incoming.models import TraceEntry
 from vanthu.incoming.models import TraceKind
+from vanthu.incoming.tests.factories import paper_arrivals
 
 pytestmark = [pytest.mark.postgres, pytest.mark.heavy]
 
@@ -66,37 +63,8 @@ KILLS = [
 
 
 def _arrived(agency: Any, clerk: Any, document_type: Any, now: datetime) -> list[int]:
-    documents = Document.objects.bulk_create(
-        [
-            Document(
-                direction=Direction.INCOMING,
-                agency=agency,
-                document_type=document_type,
-                subject=f"Về việc báo cáo tình hình thực hiện nhiệm vụ, văn bản số {index + 1}",
-                number=index + 1,
-                symbol="UBND-VP",
-                issuer_name="UBND huyện Quảng Xương",
-                origin=Origin.DIGITISED,
-                created_by=clerk,
-            )
-            for index in range(DOCUMENTS)
-        ]
-    )
-    incomings = Incoming.objects.bulk_create(
-        [
-            Incoming(
-                document=document,
-                agency=agency,
-                status=IncomingStatus.ARRIVED,
-                source=IncomingSource.PAPER,
-                received_at=now,
-                received_by=clerk,
-                created_at=now,
-            )
-            for document in documents
-        ]
-    )
-    return [incoming.pk for incoming in incomings]
+    del document_type  # the Công văn type, as paper_arrivals takes it
+    return paper_arrivals(agency=agency, clerk=clerk, now=now, count=DOCUMENTS)
 
 
 def registration_classifier(base_url: Any, token: str) -> Any:
