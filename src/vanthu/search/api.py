@@ -31,6 +31,7 @@ class SearchInput(serializers.Serializer[Any]):
     q = serializers.CharField(max_length=MAX_QUERY_LENGTH, help_text='words, "phrases", OR, NOT/-, prefix*, 15/CT-UBND')
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     type = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    agency = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
@@ -80,6 +81,7 @@ class SearchApi(GenericAPIView[Any]):
             filters=SearchFilters(
                 direction=data.get("direction") or "",
                 document_type_id=data.get("type"),
+                agency_id=data.get("agency"),
                 urgency=data.get("urgency") or "",
                 date_from=data.get("date_from"),
                 date_to=data.get("date_to"),

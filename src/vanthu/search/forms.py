@@ -28,6 +28,7 @@ class SearchForm(forms.Form):
     )
     direction = forms.ChoiceField(label=gettext_lazy("Direction"), required=False)
     type = forms.TypedChoiceField(label=gettext_lazy("Type"), coerce=int, required=False, empty_value=None)
+    agency = forms.TypedChoiceField(label=gettext_lazy("Agency"), coerce=int, required=False, empty_value=None)
     urgency = forms.ChoiceField(label=gettext_lazy("Urgency"), required=False)
     date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=_date_input())
     date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=_date_input())
@@ -37,8 +38,12 @@ class SearchForm(forms.Form):
         choices=[(Sort.RELEVANCE, gettext_lazy("Most relevant")), (Sort.NEWEST, gettext_lazy("Newest"))],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if agencies and len(agencies) > 1:
+            self.fields["agency"].choices = [("", gettext_lazy("Every agency")), *agencies]  # type: ignore[attr-defined]
+        else:
+            del self.fields["agency"]
         self.fields["direction"].choices = [("", gettext_lazy("Incoming and outgoing")), *Direction.choices]  # type: ignore[attr-defined]
         types = DocumentType.objects.filter(is_active=True, agency__isnull=True).order_by("ordinal", "name")
         self.fields["type"].choices = [("", gettext_lazy("All types")), *[(t.pk, t.name) for t in types]]  # type: ignore[attr-defined]
@@ -63,6 +68,7 @@ class SearchForm(forms.Form):
         return SearchFilters(
             direction=data.get("direction") or "",
             document_type_id=data.get("type"),
+            agency_id=data.get("agency"),
             urgency=data.get("urgency") or "",
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),

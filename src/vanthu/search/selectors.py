@@ -28,7 +28,11 @@ from django.utils.translation import gettext as _
 from vanthu.core.errors import ValidationError
 from vanthu.documents.models import Document
 from vanthu.documents.policies import documents_visible_to
+from vanthu.org.grants import grants_for
+from vanthu.org.grants import member_agency_ids
+from vanthu.org.models import Agency
 from vanthu.org.models import Person
+from vanthu.org.models import Role
 from vanthu.search import compile as compiler
 from vanthu.search.query import Query
 from vanthu.search.query import parse
@@ -171,3 +175,13 @@ def _facets(matching: QuerySet[Document]) -> dict[str, dict[str, int]]:
     for type_name, count in by_type[:12]:
         facets["type"][type_name] = count
     return facets
+
+
+def agency_choices(*, person: Person, now: datetime) -> list[tuple[int, str]]:
+    """The agencies whose documents the person may find: where they hold a role that sees content
+    (an administrator or an inspector sees none through that role) — the agency filter's choices,
+    shown when there is more than one (concurrent posts, a merged agency's successor)."""
+    content = frozenset(grant for grant in grants_for(person, now) if grant.role not in (Role.ADMIN, Role.INSPECTOR))
+    ids = member_agency_ids(content)
+    rows = Agency.objects.filter(pk__in=ids, valid_to__isnull=True).order_by("path").values_list("pk", "name")
+    return list(rows[:500])

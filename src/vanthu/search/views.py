@@ -27,6 +27,7 @@ from vanthu.search import presenters
 from vanthu.search import services
 from vanthu.search.forms import SearchForm
 from vanthu.search.models import SavedSearch
+from vanthu.search.selectors import agency_choices
 from vanthu.search.selectors import search_documents
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +40,7 @@ EXPORT_LIMIT = 5000
 def search(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     person = cast(Person, request.user)
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, agencies=agency_choices(person=person, now=now))
     context: dict[str, Any] = {
         "form": form,
         "text": form.text() if form.is_bound else "",
@@ -87,7 +88,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """The results (up to 5,000, best first) as a workbook: what this person may see, nothing else."""
     now = clock.now()
     person = cast(Person, request.user)
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, agencies=agency_choices(person=person, now=now))
     page = search_documents(
         person=person,
         text=form.text(),

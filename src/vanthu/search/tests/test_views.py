@@ -24,8 +24,16 @@ FLOODS = "Kế hoạch phòng, chống thiên tai, lụt bão và tìm kiếm c�
 
 
 def client_for(person: Any) -> Client:
+    """A session past the second factor (clerks and leaders need it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     client = Client()
     client.force_login(person)
+    device = TOTPDevice.objects.create(user=person, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 
@@ -138,3 +146,25 @@ class TestSavedSearches:
 
         assert list(SavedSearch.objects.values_list("name", flat=True)) == ["Ngân sách"]
         assert response.status_code == 200
+
+
+class TestAgencyFilter:
+    def test_someone_in_two_agencies_may_narrow_to_one(
+        self, province: Any, agency: Any, other_agency: Any, now: datetime
+    ) -> None:
+        from vanthu.org.models import RoleAssignment
+
+        clerk = person_with_role(Role.CLERK, agency)
+        RoleAssignment.objects.create(person=clerk, agency=other_agency, role=Role.CLERK, valid_from=now)
+        deliver(sender=province, recipients=[agency, other_agency], now=now, subject=FLOODS)
+        client = client_for(clerk)
+
+        both = client.get(reverse("search:search"), {"q": "lụt bão"}).content.decode()
+        one = client.get(reverse("search:search"), {"q": "lụt bão", "agency": other_agency.pk}).content.decode()
+
+        assert 'id="id_agency"' in both
+        assert 'data-total="2"' in both
+        assert 'data-total="1"' in one
+
+    def test_someone_in_one_agency_has_no_agency_filter(self, officer: Any) -> None:
+        assert 'id="id_agency"' not in client_for(officer).get(reverse("search:search"), {"q": "x"}).content.decode()
