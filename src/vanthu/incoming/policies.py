@@ -22,8 +22,6 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Exists
-from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
 
@@ -109,8 +107,10 @@ def incoming_visible_to(person: Person, now: datetime) -> QuerySet[Incoming]:
         condition |= Q(agency_id__in=registry)
     held = _assignment_condition(person, now)
     if held is not None:
-        assigned = Assignment.objects.filter(held, incoming=OuterRef("pk"), status__in=LIVE_ASSIGNMENT)
-        condition |= Q(Exists(assigned))
+        # Driven by the person's own assignments (index on person / unit), not by probing every
+        # incoming document of the province: an ordinary officer's lists stay fast at any size.
+        assigned = Assignment.objects.filter(held, status__in=LIVE_ASSIGNMENT).values("incoming_id")
+        condition |= Q(pk__in=assigned)
     return Incoming.objects.filter(condition)
 
 

@@ -28,8 +28,6 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Count
-from django.db.models import Exists
-from django.db.models import OuterRef
 from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
@@ -120,11 +118,17 @@ def due_soon_limit(now: datetime) -> date:
 
 
 def _assignments_of(scope: _Scope, roles: tuple[str, ...], *, open_only: bool = True) -> QuerySet[Assignment]:
+    """The person's assignments with one of ``roles`` (their own, a delegator's, their units'), as
+    the ids of their incoming documents: queues are driven by these (indexed) rows."""
     mine = Q(person_id__in=scope.acting_ids) | Q(unit_id__in=scope.led_units)
-    assignments = Assignment.objects.filter(mine, incoming=OuterRef("pk"), role__in=roles)
+    assignments = Assignment.objects.filter(mine, role__in=roles)
     if open_only:
         return assignments.filter(status=AssignmentStatus.OPEN)
     return assignments.exclude(status=AssignmentStatus.CANCELLED)
+
+
+def _held(assignments: QuerySet[Assignment]) -> Q:
+    return Q(pk__in=assignments.values("incoming_id"))
 
 
 def _due_condition(scope: _Scope, *, before: date | None, after: date | None) -> Q:
@@ -139,7 +143,7 @@ def _due_condition(scope: _Scope, *, before: date | None, after: date | None) ->
         window &= Q(due_date__lte=before) if after is not None else Q(due_date__lt=before)
         assignment_window &= Q(due_date__lte=before) if after is not None else Q(due_date__lt=before)
     handled = _assignments_of(scope, (AssignmentRole.LEAD, AssignmentRole.COOPERATE)).filter(assignment_window)
-    return Q(status__in=HANDLING_STATUSES) & (Exists(handled) | (Q(agency_id__in=scope.leader_agencies) & window))
+    return Q(status__in=HANDLING_STATUSES) & (_held(handled) | (Q(agency_id__in=scope.leader_agencies) & window))
 
 
 def _queue_condition(queue: Queue, scope: _Scope, now: datetime) -> Q:
@@ -148,11 +152,11 @@ def _queue_condition(queue: Queue, scope: _Scope, now: datetime) -> Q:
     if queue == Queue.TO_DIRECT:
         return Q(status=IncomingStatus.REGISTERED, agency_id__in=scope.leader_agencies)
     if queue == Queue.TO_HANDLE:
-        return Q(Exists(_assignments_of(scope, (AssignmentRole.LEAD,))), status__in=HANDLING_STATUSES)
+        return _held(_assignments_of(scope, (AssignmentRole.LEAD,))) & Q(status__in=HANDLING_STATUSES)
     if queue == Queue.COOPERATE:
-        return Q(Exists(_assignments_of(scope, (AssignmentRole.COOPERATE,))), status__in=HANDLING_STATUSES)
+        return _held(_assignments_of(scope, (AssignmentRole.COOPERATE,))) & Q(status__in=HANDLING_STATUSES)
     if queue == Queue.INFORM:
-        return Q(Exists(_assignments_of(scope, (AssignmentRole.INFORM,), open_only=False)))
+        return _held(_assignments_of(scope, (AssignmentRole.INFORM,), open_only=False))
     today = clock.vietnam_date(now)
     if queue == Queue.DUE_SOON:
         return _due_condition(scope, before=due_soon_limit(now), after=today)

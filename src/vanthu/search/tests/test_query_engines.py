@@ -173,6 +173,9 @@ def test_nothing_to_search_for_is_said_not_run(text: str) -> None:
         parse(text)
 
 
+STORED_CASES = [case for case in CASES if case[1] is not None]
+
+
 @pytest.fixture
 def real_corpus(agency: Any, clerk: Any, now: Any) -> dict[int, str]:
     """The same corpus as documents made by the services: their text is kept by the database's own
@@ -198,9 +201,7 @@ def real_corpus(agency: Any, clerk: Any, now: Any) -> dict[int, str]:
     return keys
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [case for case in CASES if case[1] is not None], ids=lambda v: str(v)[:40]
-)
+@pytest.mark.parametrize(("text", "expected"), STORED_CASES, ids=[case[0] for case in STORED_CASES])
 def test_the_same_cases_over_documents_stored_by_the_services(
     real_corpus: dict[int, str], text: str, expected: set[str]
 ) -> None:
