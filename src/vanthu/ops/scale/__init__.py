@@ -1,0 +1,1 @@
+"""Province-scale synthetic data (``vanthu seed-scale``): see ``seed.province_seed``."""
