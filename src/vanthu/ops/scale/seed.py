@@ -57,6 +57,7 @@ from vanthu.documents.models import DocumentType
 from vanthu.documents.models import DocumentVersion
 from vanthu.documents.models import Register
 from vanthu.documents.models import RegisterEntry
+from vanthu.documents.services.text import text_reindex
 from vanthu.exchange.models import Delivery
 from vanthu.exchange.models import DeliveryEvent
 from vanthu.incoming.models import Assignment
@@ -332,7 +333,7 @@ def _statuses() -> dict[str, dict[str, int]]:
     }
 
 
-def province_seed(  # noqa: PLR0913 - the options of the command
+def province_seed(  # noqa: PLR0913, PLR0915 - the options of the command; one phase after another
     *,
     documents: int,
     seed: int,
@@ -342,6 +343,7 @@ def province_seed(  # noqa: PLR0913 - the options of the command
     now: datetime,
     content_hash: bool = False,
     dry_run: bool = False,
+    search_text: bool = True,
     progress: Callable[[int], None] | None = None,
     phase: Callable[[str], None] | None = None,
 ) -> SeedReport:
@@ -406,6 +408,11 @@ def province_seed(  # noqa: PLR0913 - the options of the command
             report.content_hash = writer.content_hash() if writer.hashing else ""
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run and search_text:
+            # The searchable text, as the services keep it (documents.services.text), a batch per
+            # transaction; the database indexes it itself (generated tsvectors / FTS5 triggers).
+            tell(_("Indexing the text for search"))
+            text_reindex(now=now, extract_missing=False, batch=2000)
         if not dry_run:
             tell(_("Analysing the tables"))
             _analyze()

@@ -229,6 +229,20 @@ class TestTheApplicationOnSeededData:
         for client, url in pages:
             assert client.get(url).status_code == 200, url
 
+    def test_every_seeded_document_is_searchable_by_who_may_see_it(self, seeded: SeedReport) -> None:
+        from vanthu.documents.models import Document
+        from vanthu.documents.models import DocumentText
+        from vanthu.search.selectors import search_documents
+
+        assert DocumentText.objects.count() == Document.objects.count()
+        officer = Person.objects.get(username=seeded.accounts["department"]["OFFICER"])
+        handled = Incoming.objects.filter(assignments__person=officer).select_related("document").first()
+        assert handled is not None
+
+        page = search_documents(person=officer, text=f'"{handled.document.subject}"', now=NOW)
+
+        assert handled.document_id in [document.pk for document in page.results]
+
 
 class TestGeneratedRows:
     @pytest.mark.parametrize(("model", "names"), TABLES, ids=[model.__name__ for model, _names in TABLES])

@@ -69,6 +69,9 @@ class Command(BaseCommand):
         parser.add_argument("--report", type=Path, default=None, help="also write the JSON report to this file")
         parser.add_argument("--content-hash", action="store_true", help="hash every row written (for repeatability)")
         parser.add_argument("--no-migrate", action="store_true", help="do not run the migrations first")
+        parser.add_argument(
+            "--no-search-text", action="store_true", help="leave the searchable text out (rebuild it with reindex_text)"
+        )
         parser.add_argument("--skip-disk-check", action="store_true", help="seed even if the disk looks too small")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -109,6 +112,7 @@ class Command(BaseCommand):
                     year=year,
                     now=now,
                     content_hash=options["content_hash"],
+                    search_text=not options["no_search_text"],
                     progress=advance,
                     phase=progress.console.log,
                 )
