@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Exists
-from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
 
@@ -89,8 +87,11 @@ def outgoing_visible_to(person: Person, now: datetime) -> QuerySet[Outgoing]:
     if not (person.is_authenticated and person.is_active):
         return Outgoing.objects.none()
     ids = acting_ids(person, now)
-    in_circuit = ReviewStep.objects.filter(outgoing=OuterRef("pk"), assignee_id__in=ids)
-    condition = Q(drafter_id__in=ids) | Q(document__signer_id__in=ids) | Q(Exists(in_circuit))
+    # Each part is driven by an index of the person's own rows (steps, signatures), never by a
+    # probe of every outgoing document (ARCHITECTURE §6: an ordinary officer at province scale).
+    in_circuit = ReviewStep.objects.filter(assignee_id__in=ids).values("outgoing_id")
+    signed = Outgoing.objects.filter(document__signer_id__in=ids).values("pk")
+    condition = Q(drafter_id__in=ids) | Q(pk__in=signed) | Q(pk__in=in_circuit)
     units = led_unit_ids(person, now)
     if units:
         condition |= Q(drafting_unit_id__in=units)

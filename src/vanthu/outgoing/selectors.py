@@ -23,7 +23,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db.models import Count
-from django.db.models import Exists
 from django.db.models import IntegerField
 from django.db.models import Min
 from django.db.models import OuterRef
@@ -100,10 +99,12 @@ def _queue_condition(queue: Queue, person: Person, now: datetime) -> Q:
     if queue == Queue.MINE:
         return Q(drafter_id__in=ids, status=OutgoingStatus.DRAFT)
     if queue in (Queue.OPINIONS, Queue.TO_SIGN):
-        steps = ReviewStep.objects.filter(outgoing=OuterRef("pk"), status=StepStatus.ACTIVE, assignee_id__in=ids)
+        steps = ReviewStep.objects.filter(status=StepStatus.ACTIVE, assignee_id__in=ids)
         if queue == Queue.OPINIONS:
-            return Q(Exists(steps.exclude(kind=StepKind.APPROVAL)), status=OutgoingStatus.IN_REVIEW)
-        return Q(Exists(steps.filter(kind=StepKind.APPROVAL)), status=OutgoingStatus.AWAITING_SIGNATURE)
+            waiting = steps.exclude(kind=StepKind.APPROVAL).values("outgoing_id")
+            return Q(pk__in=waiting, status=OutgoingStatus.IN_REVIEW)
+        approving = steps.filter(kind=StepKind.APPROVAL).values("outgoing_id")
+        return Q(pk__in=approving, status=OutgoingStatus.AWAITING_SIGNATURE)
     if queue == Queue.TO_ISSUE:
         return Q(
             agency_id__in=policies.clerk_agency_ids(person, now),
