@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from django.db.models import Prefetch
 
+from vanthu.core.clock import start_of_vietnam_day
 from vanthu.core.clock import vietnam_date
 from vanthu.documents.models import Document
 from vanthu.documents.models import Register
@@ -105,10 +108,20 @@ def _receivers(incoming: Incoming) -> str:
     return "; ".join(parts)
 
 
-def _incomings(register: Register) -> tuple[list[Incoming], dict[int, RecallRecord]]:
+def _month_range(year: int, month: int) -> tuple[datetime, datetime]:
+    """The moments of a month in Vietnam, first to last."""
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)  # noqa: PLR2004 - December
+    return start_of_vietnam_day(first), start_of_vietnam_day(following) - timedelta(microseconds=1)
+
+
+def _incomings(register: Register, month: int | None = None) -> tuple[list[Incoming], dict[int, RecallRecord]]:
+    arrivals = Incoming.objects.filter(register=register, arrival_number__isnull=False)
+    if month is not None:
+        first, last = _month_range(register.year, month)
+        arrivals = arrivals.filter(arrival_at__gte=first, arrival_at__lte=last)
     incomings = list(
-        Incoming.objects.filter(register=register, arrival_number__isnull=False)
-        .select_related("document", "document__document_type")
+        arrivals.select_related("document", "document__document_type")
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -130,9 +143,10 @@ def _incomings(register: Register) -> tuple[list[Incoming], dict[int, RecallReco
     return incomings, recalls
 
 
-def incoming_register_rows(*, register: Register) -> list[IncomingRegisterRow]:
-    """Every arrival number of ``register`` in order (three queries whatever its size)."""
-    incomings, recalls = _incomings(register)
+def incoming_register_rows(*, register: Register, month: int | None = None) -> list[IncomingRegisterRow]:
+    """Every arrival number of ``register`` in order, or those of one ``month`` (three queries
+    whatever its size)."""
+    incomings, recalls = _incomings(register, month)
     rows = []
     for incoming in incomings:
         document = incoming.document
@@ -173,10 +187,10 @@ def incoming_register_rows(*, register: Register) -> list[IncomingRegisterRow]:
     return rows
 
 
-def follow_up_rows(*, register: Register, today: date) -> list[FollowUpRow]:
-    """The follow-up register: every registered document with its deadline, progress and reply
-    (four queries)."""
-    incomings, recalls = _incomings(register)
+def follow_up_rows(*, register: Register, today: date, month: int | None = None) -> list[FollowUpRow]:
+    """The follow-up register: every registered document (or those that arrived in ``month``) with
+    its deadline, progress and reply (four queries)."""
+    incomings, recalls = _incomings(register, month)
     replies: dict[int, list[str]] = {}
     for reply_to_id, number, symbol in (
         Document.objects.filter(reply_to_id__in=[i.document_id for i in incomings], number__isnull=False)

@@ -323,6 +323,7 @@ class TestRegisterPages:
         page = client.get(reverse("incoming:register")).content.decode()
         follow = client.get(reverse("incoming:register"), {"kind": "follow_up"}).content.decode()
 
+        assert 'id="register-month"' in page
         assert 'id="register-row-1"' in page
         assert 'id="follow-up-row-1"' in follow
         incoming.refresh_from_db()
@@ -332,6 +333,27 @@ class TestRegisterPages:
             assert response.status_code == 200
             sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
             assert sheet.cell(row=6, column=1).value is not None
+
+    def test_a_register_is_read_a_month_at_a_time(self, agency: Any, other_agency: Any, clerk: Any, now: Any) -> None:
+        from datetime import timedelta
+
+        from vanthu.incoming.services.registration import incoming_register
+
+        february = now - timedelta(days=30)  # 8 February 2026
+        for moment in (february, now):
+            incoming_register(
+                incoming=arrived(sender=other_agency, recipient=agency, now=moment), actor=clerk, now=moment
+            )
+        client = client_for(clerk)
+
+        this_month = client.get(reverse("incoming:register")).content.decode()
+        last_month = client.get(reverse("incoming:register"), {"month": 2, "kind": "follow_up"}).content.decode()
+        whole_year = client.get(reverse("incoming:register"), {"month": "all"}).content.decode()
+
+        assert ('id="register-row-1"' in this_month, 'id="register-row-2"' in this_month) == (False, True)
+        assert ('id="follow-up-row-1"' in last_month, 'id="follow-up-row-2"' in last_month) == (True, False)
+        assert 'id="register-row-1"' in whole_year
+        assert 'id="register-row-2"' in whole_year
 
     def test_an_officer_has_no_register(
         self, agency: Any, other_agency: Any, clerk: Any, officer: Any, now: Any

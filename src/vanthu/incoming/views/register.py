@@ -27,6 +27,14 @@ def _year(request: HttpRequest, default: int) -> int:
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else default  # noqa: PLR2004
 
 
+def _month(request: HttpRequest, default: int | None) -> int | None:
+    """?month=1..12, or ?month=all for the whole year; the default when it says nothing."""
+    value = str(request.GET.get("month") or "")
+    if value == "all":
+        return None
+    return int(value) if value.isdigit() and 1 <= int(value) <= 12 else default  # noqa: PLR2004
+
+
 @login_required
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
@@ -35,6 +43,8 @@ def register(request: HttpRequest) -> HttpResponse:
     this_year = clock.vietnam_year(now)
     year = _year(request, this_year)
     kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "register"
+    # A register is read a month at a time (this month in the current year): a year holds thousands.
+    month = _month(request, clock.vietnam_date(now).month if year == this_year else None)
     registers = selectors.incoming_register_list_for(person=person, now=now, year=year)
     chosen = registers[0] if registers else None
     wanted = request.GET.get("register")
@@ -45,10 +55,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "year": year,
         "years": list(range(this_year, this_year - 6, -1)),
+        "month": month,
+        "months": list(range(1, 13)),
         "registers": registers,
         "register": chosen,
-        "rows": incoming_register_rows(register=chosen) if chosen and kind == "register" else [],
-        "follow_rows": follow_up_rows(register=chosen, today=clock.vietnam_date(now))
+        "rows": incoming_register_rows(register=chosen, month=month) if chosen and kind == "register" else [],
+        "follow_rows": follow_up_rows(register=chosen, today=clock.vietnam_date(now), month=month)
         if chosen and kind == "follow_up"
         else [],
     }
@@ -66,13 +78,15 @@ def register_xlsx(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     chosen = registers.get(pk)
     if chosen is None:
         raise NotFoundError()
+    month = _month(request, None)  # the workbook holds the whole year unless a month is asked
+    suffix = f"{chosen.year}-{month:02d}" if month else f"{chosen.year}"
     if kind == "register":
-        content = incoming_register_xlsx(register=chosen, rows=incoming_register_rows(register=chosen))
-        name = f"so-van-ban-den-{chosen.year}-{chosen.pk}.xlsx"
+        content = incoming_register_xlsx(register=chosen, rows=incoming_register_rows(register=chosen, month=month))
+        name = f"so-van-ban-den-{suffix}-{chosen.pk}.xlsx"
     else:
         today = clock.vietnam_date(now)
-        content = follow_up_xlsx(register=chosen, rows=follow_up_rows(register=chosen, today=today))
-        name = f"so-theo-doi-giai-quyet-{chosen.year}-{chosen.pk}.xlsx"
+        content = follow_up_xlsx(register=chosen, rows=follow_up_rows(register=chosen, today=today, month=month))
+        name = f"so-theo-doi-giai-quyet-{suffix}-{chosen.pk}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
