@@ -73,7 +73,7 @@ def open_page(chromium_browser: Any, live_server: Any) -> Iterator[Any]:
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda message: _console(message, problems))
+        page.on("console", lambda message: _console(message, problems, page.url))
         return page
 
     yield factory
@@ -82,14 +82,14 @@ def open_page(chromium_browser: Any, live_server: Any) -> Iterator[Any]:
     assert not problems, "\n".join(problems)
 
 
-def _console(message: Any, problems: list[str]) -> None:
+def _console(message: Any, problems: list[str], url: str = "") -> None:
     """Console errors fail the test (CSP violations among them), except the browser's own line
     about a 4xx answer, which the journeys provoke on purpose (a refused form is a 422)."""
     if message.type != "error":
         return
     if re.search(r"Failed to load resource: the server responded with a status of 4\d\d", message.text):
         return
-    problems.append(f"console {message.type}: {message.text}")
+    problems.append(f"console {message.type} at {url}: {message.text}")
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ class TestOfficerVerifiesASignedPdf:
         if device == "phone":
             page.locator("button.navbar-toggler").click()
             page.locator("#main-nav").wait_for(state="visible")
+        page.locator("#nav-more").click()  # signatures sit under "More" beside the daily sections
         page.locator('#main-nav a[href="/signing/"]').click()
         page.wait_for_url("**/signing/")
         page.locator("#my-certificates").wait_for()
