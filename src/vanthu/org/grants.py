@@ -41,21 +41,28 @@ def _active_assignments(person_ids: list[int], now: datetime) -> list[RoleAssign
 _request_cache: ContextVar[dict[tuple[int, datetime], frozenset[Grant]] | None] = ContextVar(
     "vanthu_grants_cache", default=None
 )
+# The map of merged agencies to their successors, read once a request (it changes only by a merge).
+_successors_cache: ContextVar[dict[int, int] | None] = ContextVar("vanthu_successors_cache", default=None)
+_REQUEST_SUCCESSORS_UNREAD: dict[int, int] = {}
 
 
 @contextmanager
 def grants_cached() -> Iterator[None]:
     token = _request_cache.set({})
+    successors_token = _successors_cache.set(_REQUEST_SUCCESSORS_UNREAD)
     try:
         yield
     finally:
         _request_cache.reset(token)
+        _successors_cache.reset(successors_token)
 
 
 def grants_changed() -> None:
     cache = _request_cache.get()
     if cache is not None:
         cache.clear()
+    if _successors_cache.get() is not None:
+        _successors_cache.set(_REQUEST_SUCCESSORS_UNREAD)
 
 
 def grants_for(person: Person, now: datetime) -> frozenset[Grant]:
@@ -63,7 +70,9 @@ def grants_for(person: Person, now: datetime) -> frozenset[Grant]:
         return frozenset()
     cache = _request_cache.get()
     if cache is not None:
-        key = (person.pk, now)
+        # One request is one moment: the view's, the navigation's and the menu's readings of the
+        # clock (milliseconds apart) share their grants; another time asked by a service does not.
+        key = (person.pk, now.replace(microsecond=0))
         if key not in cache:
             cache[key] = _grants_at(person, now)
         return cache[key]
@@ -88,10 +97,20 @@ def _grants_at(person: Person, now: datetime) -> frozenset[Grant]:
     return frozenset(grants)
 
 
+def _successors() -> dict[int, int]:
+    cached = _successors_cache.get()
+    if cached is not None and cached is not _REQUEST_SUCCESSORS_UNREAD:
+        return cached
+    successors = dict(Agency.objects.filter(successor__isnull=False).values_list("id", "successor_id"))
+    if cached is not None:
+        _successors_cache.set(successors)
+    return successors
+
+
 def agency_ids_with_predecessors(agency_ids: set[int]) -> set[int]:
     """The agencies and, transitively, every agency merged into them."""
     covered = set(agency_ids)
-    successors = dict(Agency.objects.filter(successor__isnull=False).values_list("id", "successor_id"))
+    successors = _successors()
     changed = True
     while changed:
         changed = False
