@@ -132,28 +132,41 @@ def text_reindex(
 ) -> tuple[int, int]:
     """Rebuild the searchable text of every document (after an upgrade of the folding, or to repair
     a database restored from elsewhere), a batch per transaction; with ``extract_missing``, first
-    read again the text of PDFs that have none (pdftotext; never OCR). Returns (files read,
-    documents indexed); ``progress(done, total)`` is told after each batch."""
+    read again the text of PDFs whose files have none (pdftotext, never OCR; once per distinct PDF,
+    then every file holding those bytes at once). Returns (PDFs read, documents indexed);
+    ``progress(done, total)`` is told after each batch."""
     from django.db import transaction
 
+    from vanthu.core.blobs import blob_read
+    from vanthu.core.errors import DomainError
+    from vanthu.documents.digitise import pdf_text
     from vanthu.documents.models import ConversionStatus
-    from vanthu.documents.services.digitise import document_file_extract_text
 
-    ids = list(Document.objects.order_by("id").values_list("id", flat=True))
     files_read = 0
-    indexed = 0
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        if extract_missing:
-            missing = DocumentFile.objects.filter(
-                version__document_id__in=chunk,
+    if extract_missing:
+        missing = (
+            DocumentFile.objects.filter(
                 pdf__isnull=False,
                 text="",
                 conversion_status__in=[ConversionStatus.NOT_NEEDED, ConversionStatus.DONE],
-            ).values_list("id", flat=True)
-            for file_id in list(missing):
-                if document_file_extract_text(file_id=file_id, now=now).text:
-                    files_read += 1
+            )
+            .order_by()
+            .values_list("pdf_id", flat=True)
+            .distinct()
+        )
+        for sha256 in list(missing):
+            try:
+                text = pdf_text(blob_read(sha256=sha256))
+            except DomainError:  # a missing or damaged stored file: `vanthu verify-storage` names it
+                continue
+            if text:
+                with transaction.atomic():
+                    DocumentFile.objects.filter(pdf_id=sha256, text="").update(text=text)
+                files_read += 1
+    ids = list(Document.objects.order_by("id").values_list("id", flat=True))
+    indexed = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
         with transaction.atomic():
             indexed += document_text_refresh(document_ids=chunk, now=now)
         if progress is not None:

@@ -62,3 +62,22 @@ def test_the_command_rebuilds_lost_text_and_reads_pdfs_again(
 
     assert "noi dung tong ket" in text_of(document).folded
     assert "bao cao tong ket" in text_of(document).folded
+
+
+def test_a_missing_stored_file_does_not_stop_the_rebuild(agency: Any, clerk: Any, now: datetime) -> None:
+    from vanthu.core.blobs import blob_path
+    from vanthu.core.blobs import blob_storage
+    from vanthu.documents.services.text import text_reindex
+
+    document = make_document(agency=agency, actor=clerk, now=now, subject="Báo cáo quý")
+    version = version_create(document=document, kind="DRAFT", actor=clerk, now=now)
+    added = document_file_add(
+        version=version, role="MAIN", upload=upload(make_pdf(text="Mat tep")), actor=clerk, now=now
+    )
+    DocumentFile.objects.filter(pk=added.pk).update(text="")
+    blob_storage().delete(blob_path(added.pdf_id))
+
+    files, documents = text_reindex(now=now)
+
+    assert (files, documents) == (0, 1)
+    assert "bao cao quy" in text_of(document).folded

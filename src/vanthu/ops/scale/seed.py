@@ -409,10 +409,11 @@ def province_seed(  # noqa: PLR0913, PLR0915 - the options of the command; one p
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run and search_text:
-            # The searchable text, as the services keep it (documents.services.text), a batch per
-            # transaction; the database indexes it itself (generated tsvectors / FTS5 triggers).
+            # The searchable text as the services keep it (documents.services.text), with the text of
+            # the shared PDFs (read once each), a batch per transaction; the database indexes it
+            # itself (generated tsvectors / FTS5 triggers).
             tell(_("Indexing the text for search"))
-            text_reindex(now=now, extract_missing=False, batch=2000)
+            text_reindex(now=now, extract_missing=True, batch=2000)
         if not dry_run:
             tell(_("Analysing the tables"))
             _analyze()

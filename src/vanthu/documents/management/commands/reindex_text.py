@@ -29,4 +29,4 @@ class Command(BaseCommand):
             now=clock.now(), extract_missing=not options["no_extract"], batch=options["batch"], progress=progress
         )
         sys.stderr.write("\n")
-        self.stdout.write(f"{documents} documents indexed; the text of {files} files read again.")
+        self.stdout.write(f"{documents} documents indexed; the text of {files} PDFs read again.")
