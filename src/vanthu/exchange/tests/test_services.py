@@ -237,7 +237,8 @@ class TestDeliveriesSend:
             connection.features.__dict__.pop("max_query_params", None)
 
         assert counts[1] == counts[2]
-        assert counts[2] <= 36  # the send, plus the receiving agencies' incoming items and their searchable text (incoming app)
+        # the send, plus the receiving agencies' incoming items and their searchable text (incoming app)
+        assert counts[2] <= 36
 
 
 class TestDeliveriesRecall:
