@@ -142,3 +142,18 @@ class TestPages:
     def test_a_broken_cursor_is_a_clear_error(self, clerk: Any, now: datetime) -> None:
         with pytest.raises(ValidationError):
             search_documents(person=clerk, text="báo cáo", now=now, cursor="không-phải-con-trỏ")
+
+
+@pytest.mark.parametrize("few", [0, 10_000], ids=["whole-index", "within-visible"])
+def test_both_plans_find_the_same_documents(
+    two_agencies: dict[str, Any], officer: Any, now: datetime, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person who sees few documents has the text checked within them (PostgreSQL); one who sees
+    many goes through the full-text index: the same results and counts either way."""
+    monkeypatch.setattr("vanthu.search.selectors.FEW_VISIBLE", few)
+    at_a, _ = two_agencies["copies"][FLOODS]
+
+    page = search_documents(person=officer, text='"lụt bão" OR "dự toán ngân sách"', now=now)
+
+    assert page.total == 2
+    assert at_a.document_id in [document.pk for document in page.results]
