@@ -45,6 +45,7 @@ from vanthu.documents.pdfs import PdfEncryptedError
 from vanthu.documents.pdfs import PdfUnreadableError
 from vanthu.documents.pdfs import pdf_page_count
 from vanthu.documents.services.files import announce_ready
+from vanthu.documents.services.files import processing_start
 from vanthu.documents.services.recovery import processing_claim
 from vanthu.documents.services.text import document_text_refresh
 from vanthu.documents.signals import file_ocr_requested
@@ -237,15 +238,10 @@ def document_file_ocr(*, file_id: int, now: datetime) -> DocumentFile:
 
 
 def _recognise(*, file_id: int, now: datetime) -> DocumentFile:
-    with transaction.atomic():
-        document_file = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
-        if document_file is None or document_file.conversion_status != ConversionStatus.PENDING:
-            return document_file  # type: ignore[return-value]  # gone, or taken by another worker
-        document_file.conversion_status = ConversionStatus.RUNNING
-        document_file.conversion_progress = 10
-        document_file.conversion_error = ""
-        document_file.save(update_fields=["conversion_status", "conversion_progress", "conversion_error"])
-        source_sha256 = document_file.source_id
+    document_file, started = processing_start(file_id)
+    if not started or document_file is None:
+        return document_file  # type: ignore[return-value]  # gone, or taken by another worker
+    source_sha256 = document_file.source_id
     timeout = int(getattr(settings, "VANTHU_OCR_TIMEOUT_SECONDS", DEFAULT_OCR_TIMEOUT))
     try:
         scan = blob_read(sha256=source_sha256)

@@ -373,16 +373,25 @@ def document_file_convert(*, file_id: int, now: datetime) -> DocumentFile:
         return _convert(file_id=file_id, now=now)
 
 
-def _convert(*, file_id: int, now: datetime) -> DocumentFile:
+def processing_start(file_id: int) -> tuple[DocumentFile | None, bool]:
+    """PENDING → RUNNING (10 %) in its own transaction, for a conversion or an OCR run: (the file,
+    True) when this worker takes it; (the file as it is, or None when gone, False) otherwise."""
     with transaction.atomic():
         document_file = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
         if document_file is None or document_file.conversion_status != ConversionStatus.PENDING:
-            return document_file  # type: ignore[return-value]  # gone, or converted by another worker
+            return document_file, False
         document_file.conversion_status = ConversionStatus.RUNNING
         document_file.conversion_progress = 10
         document_file.conversion_error = ""
         document_file.save(update_fields=["conversion_status", "conversion_progress", "conversion_error"])
-        source_sha256 = document_file.source_id
+        return document_file, True
+
+
+def _convert(*, file_id: int, now: datetime) -> DocumentFile:
+    document_file, started = processing_start(file_id)
+    if not started or document_file is None:
+        return document_file  # type: ignore[return-value]  # gone, or converted by another worker
+    source_sha256 = document_file.source_id
     try:
         docx = blob_read(sha256=source_sha256)
         _save_status(file_id, conversion_progress=30)
