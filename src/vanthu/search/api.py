@@ -25,6 +25,7 @@ from vanthu.search.selectors import PAGE_SIZE
 from vanthu.search.selectors import SearchFilters
 from vanthu.search.selectors import Sort
 from vanthu.search.selectors import search_documents
+from vanthu.search.statuses import status_values
 
 
 class SearchInput(serializers.Serializer[Any]):
@@ -33,6 +34,9 @@ class SearchInput(serializers.Serializer[Any]):
     type = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     agency = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=status_values(), required=False, help_text="INCOMING:<status> or OUTGOING:<status>"
+    )
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     sort = serializers.ChoiceField(choices=[s.value for s in Sort], required=False)
@@ -51,6 +55,7 @@ class SearchResultOutput(serializers.Serializer[Any]):
     issuer_name = serializers.CharField()
     issued_date = serializers.DateField(allow_null=True)
     urgency = serializers.CharField()
+    status = serializers.CharField(help_text="the stage it is at, in Vietnamese")
     passage_html = serializers.CharField(help_text="a passage of the text, the words found in <mark>, escaped")
 
 
@@ -83,6 +88,7 @@ class SearchApi(GenericAPIView[Any]):
                 document_type_id=data.get("type"),
                 agency_id=data.get("agency"),
                 urgency=data.get("urgency") or "",
+                status=data.get("status") or "",
                 date_from=data.get("date_from"),
                 date_to=data.get("date_to"),
             ),
@@ -107,6 +113,7 @@ class SearchApi(GenericAPIView[Any]):
                     "issuer_name": row.issuer_name,
                     "issued_date": row.issued_date,
                     "urgency": row.urgency,
+                    "status": row.status_label,
                     "passage_html": str(row.passage),
                 }
                 for index, row in enumerate(rows)

@@ -13,6 +13,7 @@ from vanthu.documents.models import Urgency
 from vanthu.search.query import MAX_QUERY_LENGTH
 from vanthu.search.selectors import SearchFilters
 from vanthu.search.selectors import Sort
+from vanthu.search.statuses import status_choices
 
 
 def _date_input() -> forms.DateInput:
@@ -30,6 +31,7 @@ class SearchForm(forms.Form):
     type = forms.TypedChoiceField(label=gettext_lazy("Type"), coerce=int, required=False, empty_value=None)
     agency = forms.TypedChoiceField(label=gettext_lazy("Agency"), coerce=int, required=False, empty_value=None)
     urgency = forms.ChoiceField(label=gettext_lazy("Urgency"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=_date_input())
     date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=_date_input())
     sort = forms.ChoiceField(
@@ -48,6 +50,7 @@ class SearchForm(forms.Form):
         types = DocumentType.objects.filter(is_active=True, agency__isnull=True).order_by("ordinal", "name")
         self.fields["type"].choices = [("", gettext_lazy("All types")), *[(t.pk, t.name) for t in types]]  # type: ignore[attr-defined]
         self.fields["urgency"].choices = [("", gettext_lazy("Any urgency")), *Urgency.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [("", gettext_lazy("Any status")), *status_choices()]  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             css = (
                 "form-select form-select-sm"
@@ -70,6 +73,7 @@ class SearchForm(forms.Form):
             document_type_id=data.get("type"),
             agency_id=data.get("agency"),
             urgency=data.get("urgency") or "",
+            status=data.get("status") or "",
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )

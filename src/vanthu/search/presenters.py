@@ -18,6 +18,7 @@ from vanthu.documents.models import Document
 from vanthu.documents.models import DocumentFile
 from vanthu.documents.previews import THUMBNAIL_WIDTH
 from vanthu.search.query import Query
+from vanthu.search.statuses import status_label
 
 SNIPPET = 240  # characters of a passage
 
@@ -86,6 +87,7 @@ class ResultRow:
     issued_date: date | None
     urgency: str
     urgency_label: str
+    status_label: str
     passage: SafeString
     thumbnail_url: str = ""
     view_url: str = ""
@@ -115,6 +117,7 @@ def result_rows(documents: list[Document], query: Query) -> list[ResultRow]:
             issued_date=document.issued_date,
             urgency=document.urgency,
             urgency_label=str(document.get_urgency_display()),
+            status_label=status_label(document),
             passage=passage(texts.get(document.pk, ""), query),
             thumbnail_url=reverse("documents:file_page", args=[mains[document.pk], 1, THUMBNAIL_WIDTH])
             if document.pk in mains

@@ -36,6 +36,7 @@ from vanthu.org.models import Role
 from vanthu.search import compile as compiler
 from vanthu.search.query import Query
 from vanthu.search.query import parse
+from vanthu.search.statuses import status_condition
 
 PAGE_SIZE = 20
 FEW_VISIBLE = 10_000  # up to this many visible documents, match within them (PostgreSQL)
@@ -55,6 +56,7 @@ class SearchFilters:
     document_type_id: int | None = None
     agency_id: int | None = None
     urgency: str = ""
+    status: str = ""  # a value of search.statuses.status_choices ("INCOMING:DONE")
     date_from: date | None = None
     date_to: date | None = None
 
@@ -108,6 +110,11 @@ def _filtered(documents: QuerySet[Document], filters: SearchFilters) -> QuerySet
         documents = documents.filter(agency_id=filters.agency_id)
     if filters.urgency:
         documents = documents.filter(urgency=filters.urgency)
+    if filters.status:
+        condition = status_condition(filters.status)
+        if condition is None:
+            raise ValidationError(_("Choose a status from the list."), code="bad_status", details={"field": "status"})
+        documents = documents.filter(condition)
     if filters.date_from:
         documents = documents.filter(
             Q(issued_date__gte=filters.date_from) | Q(issued_date__isnull=True, created_at__date__gte=filters.date_from)
@@ -155,7 +162,7 @@ def search_documents(  # noqa: PLR0913 - the query, who asks, and how the page i
     matching = Document.objects.filter(pk__in=ids) if within is not None else visible.filter(pk__in=ids)
     total = matching.count()
     facets = _facets(matching) if with_facets and total else {}
-    rows = matching.select_related("document_type", "agency")
+    rows = matching.select_related("document_type", "agency", "incoming", "outgoing")
     if sort == Sort.RELEVANCE:
         rows = rows.annotate(rank=rank).order_by(F("rank").desc(), "-id")
         if cursor:

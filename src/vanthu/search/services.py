@@ -19,7 +19,7 @@ from vanthu.search.models import MAX_SAVED
 from vanthu.search.models import SavedSearch
 from vanthu.search.query import parse
 
-KEPT_PARAMETERS = ("q", "direction", "type", "urgency", "date_from", "date_to", "sort")
+KEPT_PARAMETERS = ("q", "direction", "type", "agency", "urgency", "status", "date_from", "date_to", "sort")
 
 
 def _clean(query_string: str) -> str:

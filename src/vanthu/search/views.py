@@ -29,6 +29,7 @@ from vanthu.search.forms import SearchForm
 from vanthu.search.models import SavedSearch
 from vanthu.search.selectors import agency_choices
 from vanthu.search.selectors import search_documents
+from vanthu.search.statuses import status_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 5000
@@ -108,6 +109,7 @@ def export(request: HttpRequest) -> HttpResponse:
             document.issuer_name,
             document.agency.name,
             str(document.get_direction_display()),
+            status_label(document),
         ]
         for index, document in enumerate(page.results, start=1)
     ]
@@ -126,8 +128,9 @@ def export(request: HttpRequest) -> HttpResponse:
             _("Issuing body"),
             _("Held by"),
             _("Direction"),
+            _("Status"),
         ],
-        widths=[6, 18, 12, 14, 60, 28, 28, 12],
+        widths=[6, 18, 12, 14, 60, 28, 28, 12, 24],
         rows=rows,
     )
     response = HttpResponse(data, content_type=XLSX)

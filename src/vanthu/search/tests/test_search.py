@@ -110,6 +110,29 @@ class TestWhatIsSearched:
         )
         assert outgoing_only.total == 0
 
+    def test_the_status_filter_keeps_the_documents_at_that_stage(
+        self, two_agencies: dict[str, Any], officer: Any, now: datetime
+    ) -> None:
+        at_a, _ = two_agencies["copies"][BUDGET]
+        Incoming.objects.filter(pk=at_a.pk).update(status=IncomingStatus.DONE)
+
+        def found(status: str) -> list[str]:
+            page = search_documents(person=officer, text="2026", now=now, filters=SearchFilters(status=status))
+            assert page.total == len(page.results)
+            return [d.subject for d in page.results]
+
+        assert found("INCOMING:DONE") == [BUDGET]
+        assert found("INCOMING:IN_PROGRESS") == [FLOODS]
+        assert found("OUTGOING:ISSUED") == []
+
+    @pytest.mark.parametrize("status", ["DONE", "INCOMING:", "INCOMING:ISSUED", "SIDEWAYS:DONE", "' OR 1=1 --"])
+    def test_a_status_that_is_not_in_the_list_is_a_clear_error(
+        self, two_agencies: dict[str, Any], officer: Any, now: datetime, status: str
+    ) -> None:
+        with pytest.raises(ValidationError) as raised:
+            search_documents(person=officer, text="2026", now=now, filters=SearchFilters(status=status))
+        assert raised.value.code == "bad_status"
+
 
 class TestPages:
     @pytest.mark.parametrize("sort", [Sort.RELEVANCE, Sort.NEWEST])

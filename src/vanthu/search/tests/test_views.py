@@ -55,6 +55,19 @@ class TestSearchPage:
         assert 'data-total="1"' in page
         assert f'href="/incoming/{flood_plan.pk}/"' in page
         assert "<mark>lụt</mark> <mark>bão</mark>" in page
+        assert 'search-status">Đang xử lý<' in page
+
+    def test_the_status_filter_lists_both_directions_and_narrows(self, flood_plan: Any, officer: Any) -> None:
+        client = client_for(officer)
+
+        in_progress = client.get(reverse("search:search"), {"q": "lut bao", "status": "INCOMING:IN_PROGRESS"})
+        done = client.get(reverse("search:search"), {"q": "lut bao", "status": "INCOMING:DONE"})
+
+        page = in_progress.content.decode()
+        assert 'data-total="1"' in page
+        assert '<optgroup label="Văn bản đến">' in page
+        assert '<option value="OUTGOING:ISSUED">' in page
+        assert 'data-total="0"' in done.content.decode()
 
     def test_an_officer_of_another_agency_finds_nothing_of_it(self, flood_plan: Any, other_officer: Any) -> None:
         page = client_for(other_officer).get(reverse("search:search"), {"q": "lụt bão"}).content.decode()
@@ -99,6 +112,19 @@ class TestSearchApi:
         assert body["results"][0]["url"] == f"/incoming/{flood_plan.pk}/"
         assert body["results"][0]["subject"] == FLOODS
         assert body["facets"]["direction"] == {"INCOMING": 1}
+        assert body["results"][0]["status"] == "Đang xử lý"
+
+    def test_the_status_filter_and_a_wrong_status(
+        self, flood_plan: Any, officer: Any, bearer_client: Any, now: datetime
+    ) -> None:
+        client = bearer_client(officer, now=now)
+
+        done = client.get("/api/v1/search/", {"q": "lụt bão", "status": "INCOMING:DONE"})
+        wrong = client.get("/api/v1/search/", {"q": "lụt bão", "status": "INCOMING:ISSUED"})
+
+        assert (done.status_code, done.json()["count"]) == (200, 0)
+        assert wrong.status_code == 400
+        assert "status" in wrong.content.decode()
 
     def test_bad_input_is_a_structured_400(self, officer: Any, bearer_client: Any, now: datetime) -> None:
         client = bearer_client(officer, now=now)
