@@ -2,17 +2,21 @@
 
 A Document is seen by whoever may see it in the app that owns its workflow (outgoing, incoming,
 records …). ``documents`` sits below those apps and may not import them, so each registers a
-*visibility provider* at start-up (``AppConfig.ready``): a function ``(person, now) -> Q`` over
-Document, built from its own ``*_visible_to`` rules. A document is visible when one provider says so;
-files, versions and comments follow their document.
+*visibility provider* at start-up (``AppConfig.ready``): a function ``(person, now)`` returning the
+sources of the document ids the person sees there, each a one-column query driven by an index of
+the person's own rows or agencies (their assignments, their steps, their agency's issued
+documents), built from the app's ``*_visible_to`` rules. A document is visible when one source
+names it; the sources are read as one ``UNION ALL``, so the cost follows what the person sees and
+never the size of the province. Files, versions and comments follow their document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q
 from django.db.models import QuerySet
 
 from vanthu.documents.models import Document
@@ -27,7 +31,7 @@ from vanthu.org.models import Role
 require = org_policies.require
 require_visible = org_policies.require_visible
 
-VisibilityProvider = Callable[[Person, datetime], Q]
+VisibilityProvider = Callable[[Person, datetime], Iterable[QuerySet[Any]]]
 _providers: dict[str, VisibilityProvider] = {}
 
 
@@ -39,10 +43,11 @@ def register_visibility(name: str, provider: VisibilityProvider) -> None:
 def documents_visible_to(person: Person, now: datetime) -> QuerySet[Document]:
     if not (person.is_authenticated and person.is_active) or not _providers:
         return Document.objects.none()
-    condition = Q(pk__in=[])
-    for provider in _providers.values():
-        condition |= provider(person, now)
-    return Document.objects.filter(condition)
+    sources = [source.order_by() for provider in _providers.values() for source in provider(person, now)]
+    if not sources:
+        return Document.objects.none()
+    ids = sources[0].union(*sources[1:], all=True) if len(sources) > 1 else sources[0]
+    return Document.objects.filter(pk__in=ids)
 
 
 def can_view_document(person: Person, document: Document, now: datetime) -> bool:

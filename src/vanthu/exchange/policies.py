@@ -15,9 +15,8 @@ from the same grants.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Exists
-from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
 
@@ -95,13 +94,13 @@ def can_send_deliveries(person: Person, document: Document, now: datetime) -> bo
     return document.agency_id in member_agency_ids(clerk_grants)
 
 
-def documents_delivered_to(person: Person, now: datetime) -> Q:
+def documents_delivered_to(person: Person, now: datetime) -> list[QuerySet[Any]]:
     """Visibility provider for documents (documents.policies.register_visibility): a document
     delivered to an agency is seen there by the CLERKs and AGENCY_LEADERs, as its delivery is."""
     recipients = recipient_agency_ids(person, now)
     if not recipients:
-        return Q(pk__in=[])
-    return Q(Exists(Delivery.objects.filter(document=OuterRef("pk"), recipient_agency_id__in=recipients)))
+        return []
+    return [Delivery.objects.filter(recipient_agency_id__in=recipients).values("document_id")]
 
 
 def can_view_post_register(person: Person, agency: Agency, now: datetime) -> bool:

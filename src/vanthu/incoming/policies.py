@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 from django.db.models import QuerySet
@@ -118,10 +119,21 @@ def can_view_incoming(person: Person, incoming: Incoming, now: datetime) -> bool
     return incoming_visible_to(person, now).filter(pk=incoming.pk).exists()
 
 
-def incoming_document_visibility(person: Person, now: datetime) -> Q:
+def incoming_document_visibility(person: Person, now: datetime) -> list[QuerySet[Any]]:
     """The documents provider (documents.policies): the receiving agency's Document of an incoming
-    document and its files are seen by whoever sees the incoming document."""
-    return Q(incoming__in=incoming_visible_to(person, now).values("pk"))
+    document and its files are seen by whoever sees the incoming document — the same rules as
+    :func:`incoming_visible_to`, one id source each."""
+    if not (person.is_authenticated and person.is_active):
+        return []
+    sources: list[QuerySet[Any]] = []
+    registry = clerk_agency_ids(person, now) | leader_agency_ids(person, now)
+    if registry:
+        sources.append(Incoming.objects.filter(agency_id__in=registry).values("document_id"))
+    held = _assignment_condition(person, now)
+    if held is not None:
+        assigned = Assignment.objects.filter(held, status__in=LIVE_ASSIGNMENT).values("incoming_id")
+        sources.append(Incoming.objects.filter(pk__in=assigned).values("document_id"))
+    return sources
 
 
 # --- assignments the person acts on --------------------------------------------------------------

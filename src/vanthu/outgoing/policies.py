@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 from django.db.models import QuerySet
 
+from vanthu.documents.models import Document
 from vanthu.org import policies as org_policies
 from vanthu.org.grants import Grant
 from vanthu.org.grants import grants_for
@@ -32,6 +34,7 @@ from vanthu.org.models import Person
 from vanthu.org.models import Role
 from vanthu.outgoing.lifecycle import OutgoingAction
 from vanthu.outgoing.lifecycle import actions_from
+from vanthu.outgoing.models import DocumentCopy
 from vanthu.outgoing.models import Outgoing
 from vanthu.outgoing.models import OutgoingStatus
 from vanthu.outgoing.models import ReviewStep
@@ -228,13 +231,29 @@ def available_actions(outgoing: Outgoing, person: Person, now: datetime) -> list
     return allowed
 
 
-def outgoing_document_visibility(person: Person, now: datetime) -> Q:
+def outgoing_document_visibility(person: Person, now: datetime) -> list[QuerySet[Any]]:
     """The documents provider (documents.policies): an outgoing document's Document and files are
-    seen by whoever sees the outgoing document; an electronic copy (sao y, sao lục, trích sao) is
-    issued by its copying agency like its own documents, so every person of that agency holding a
-    content role sees it."""
-    condition = Q(outgoing__in=outgoing_visible_to(person, now).values("pk"))
+    seen by whoever sees the outgoing document (the rules of :func:`outgoing_visible_to`, one id
+    source each); an electronic copy (sao y, sao lục, trích sao) is issued by its copying agency
+    like its own documents, so every person of that agency holding a content role sees it."""
+    if not (person.is_authenticated and person.is_active):
+        return []
+    ids = acting_ids(person, now)
+    sources: list[QuerySet[Any]] = [
+        Outgoing.objects.filter(drafter_id__in=ids).values("document_id"),
+        Document.objects.filter(signer_id__in=ids, outgoing__isnull=False).values("pk"),
+        ReviewStep.objects.filter(assignee_id__in=ids).values("outgoing__document_id"),
+    ]
+    units = led_unit_ids(person, now)
+    if units:
+        sources.append(Outgoing.objects.filter(drafting_unit_id__in=units).values("document_id"))
+    clerk_agencies = clerk_agency_ids(person, now)
+    if clerk_agencies:
+        sources.append(
+            Outgoing.objects.filter(agency_id__in=clerk_agencies, status__in=CLERK_STATUSES).values("document_id")
+        )
     members = _role_agency_ids(person, now, CONTENT_ROLES)
     if members:
-        condition |= Q(copy_of__agency_id__in=members)
-    return condition
+        sources.append(Outgoing.objects.filter(agency_id__in=members, status__in=ISSUED_STATUSES).values("document_id"))
+        sources.append(DocumentCopy.objects.filter(agency_id__in=members).values("copy_id"))
+    return sources

@@ -4,17 +4,18 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vanthu.documents import policies
+from vanthu.documents.models import Document
 from vanthu.org.models import Person
 
 
-def _creator_sees_it(person: Person, now: datetime) -> Q:
-    return Q(created_by=person)
+def _creator_sees_it(person: Person, now: datetime) -> list[QuerySet[Document]]:
+    return [Document.objects.filter(created_by=person).values("pk")]
 
 
 @pytest.fixture

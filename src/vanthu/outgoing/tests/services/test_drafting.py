@@ -300,13 +300,11 @@ class TestDraftReplyTo:
     def incoming(self, agency: Any, other_agency: Any, clerk: Any, monkeypatch: pytest.MonkeyPatch) -> Document:
         """An incoming document of ``agency`` sent by ``other_agency``; the test's provider lets the
         agency's people see incoming documents (the incoming app registers the real one later)."""
-        from django.db.models import Q
-
         from vanthu.org.grants import grants_for
 
-        def provider(person: Any, now: datetime) -> Q:
+        def provider(person: Any, now: datetime) -> list[Any]:
             agencies = {grant.agency_id for grant in grants_for(person, now)}
-            return Q(direction=Direction.INCOMING, agency_id__in=agencies)
+            return [Document.objects.filter(direction=Direction.INCOMING, agency_id__in=agencies).values("pk")]
 
         monkeypatch.setitem(document_policies._providers, "test_incoming", provider)
         return DocumentFactory(
