@@ -26,6 +26,7 @@ urlpatterns = [
     path("outgoing/", include("vanthu.outgoing.urls")),
     path("incoming/", include("vanthu.incoming.urls")),
     path("search/", include("vanthu.search.urls")),
+    path("reports/", include("vanthu.reports.urls")),
     path("ops/", include("vanthu.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

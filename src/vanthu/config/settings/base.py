@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "vanthu.outgoing",
     "vanthu.incoming",
     "vanthu.search",
+    "vanthu.reports",
     "vanthu.ops",
 ]
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
+from vanthu.core.clock import vietnam_date
 from vanthu.core.errors import ConflictError
 from vanthu.core.errors import ValidationError
 from vanthu.exchange.models import DeliveryStatus
@@ -29,6 +30,7 @@ from vanthu.incoming.models import ExtensionStatus
 from vanthu.incoming.models import Incoming
 from vanthu.incoming.models import IncomingStatus
 from vanthu.incoming.models import TraceKind
+from vanthu.incoming.services.direction import calendar_around
 from vanthu.incoming.services.direction import day_label
 from vanthu.incoming.services.direction import deadline_resolve
 from vanthu.incoming.services.direction import handler_ids
@@ -122,6 +124,19 @@ def incoming_report(*, incoming: Incoming, actor: Person, now: datetime, text: s
     return locked
 
 
+def completion_facts(incoming: Incoming, now: datetime) -> dict[str, object]:
+    """What the statistics read from a completion event (reports): the document, its deadline then,
+    whether it was late, and the working days from registration to completion."""
+    day = vietnam_date(now)
+    start = vietnam_date(incoming.arrival_at or incoming.received_at)
+    return {
+        "document": incoming.document_id,
+        "due_date": incoming.due_date.isoformat() if incoming.due_date else None,
+        "late": bool(incoming.due_date and day > incoming.due_date),
+        "working_days": max(0, calendar_around(day).working_days_between(start, day)),
+    }
+
+
 @transaction.atomic
 def incoming_complete(*, incoming: Incoming, actor: Person, now: datetime, result: str) -> Incoming:
     """The lead completes the document with its result (06 to the sender). Every open assignment
@@ -165,7 +180,7 @@ def incoming_complete(*, incoming: Incoming, actor: Person, now: datetime, resul
         agency=locked.agency_id,
         now=now,
         target=locked,
-        data={"from": source, "assignments_closed": closed},
+        data={"from": source, "assignments_closed": closed, **completion_facts(locked, now)},
     )
     sender_report(locked, status=DeliveryStatus.DONE, actor=actor, now=now)
     if locked.directed_by_id is not None:

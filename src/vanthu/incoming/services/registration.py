@@ -202,6 +202,7 @@ def incoming_register(*, incoming: Incoming, actor: Person, now: datetime, **met
         target=locked,
         data={
             "document": document.pk,
+            "source": locked.source,  # electronic or paper, for the statistics (reports)
             "arrival_number": entry.number,
             "register": register.code,
             "year": register.year,

@@ -1,0 +1,1 @@
+"""Print-ready registers (sổ) as PDF — filled in by the registers work."""
