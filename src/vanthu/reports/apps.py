@@ -9,3 +9,9 @@ class ReportsConfig(AppConfig):
     name = "vanthu.reports"
     label = "reports"
     verbose_name = _("Reports and statistics")
+
+    def ready(self) -> None:
+        from vanthu.audit.labels import register_action_labels
+        from vanthu.reports.events import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

@@ -368,6 +368,7 @@ def extension_decide(
         "granted": grant,
         "requested_due_date": new_date.isoformat(),
         "assignments_moved": moved,
+        "due_date": locked.due_date.isoformat() if locked.due_date else None,  # the document's, after
     }
     trace_add(
         locked,

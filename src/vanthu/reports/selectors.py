@@ -1,0 +1,263 @@
+"""The statistics as people read them: a period's table by agency, level and province; the months
+of a year for the charts and the compliance board; the documents behind a number.
+
+Every number comes from ``reports.facts`` (the audit events). An agency merged into another counts
+for its successor: its events before the merge appear in the successor's row, with a note."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from vanthu.core.clock import vietnam_date
+from vanthu.core.errors import ValidationError
+from vanthu.documents.models import Document
+from vanthu.org.models import Agency
+from vanthu.org.models import Person
+from vanthu.reports import facts
+from vanthu.reports import measures as m
+from vanthu.reports.levels import LEVEL_LABELS
+from vanthu.reports.levels import Level
+from vanthu.reports.levels import level_of
+from vanthu.reports.models import MonthlyRollup
+from vanthu.reports.periods import Period
+from vanthu.reports.periods import month as month_period
+from vanthu.reports.periods import next_month
+from vanthu.reports.policies import require
+from vanthu.reports.policies import statistics_scope
+from vanthu.reports.tables import Column
+from vanthu.reports.tables import Definition
+from vanthu.reports.tables import ReportTable
+from vanthu.reports.tables import Row
+
+TITLE = "BÁO CÁO THỐNG KÊ TÌNH HÌNH GỬI, NHẬN, XỬ LÝ VĂN BẢN ĐIỆN TỬ"
+LIST_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class AgencyLine:
+    agency: Agency
+    level: Level
+    values: dict[str, int]  # base counts, predecessors folded in
+    merged: list[Agency]  # predecessors whose events are counted here
+
+
+def require_scope(person: Person, now: datetime) -> set[int]:
+    scope = statistics_scope(person, now)
+    require(bool(scope), _("Only inspectors and agency leaders read the statistics."))
+    return scope
+
+
+def _current_of(agency_ids: set[int]) -> dict[int, int]:
+    """Each agency -> the agency that carries it today (itself, or its successor's successor …)."""
+    successors = dict(Agency.objects.filter(successor__isnull=False).values_list("id", "successor_id"))
+    out = {}
+    for agency_id in agency_ids:
+        current, seen = agency_id, set()
+        while current in successors and current not in seen:
+            seen.add(current)
+            current = successors[current]
+        out[agency_id] = current
+    return out
+
+
+def _add(into: dict[str, int], values: dict[str, int]) -> None:
+    for key, value in values.items():
+        into[key] = into.get(key, 0) + value
+
+
+def fold(counts: facts.Counts, *, scope: set[int], last_day: date) -> list[AgencyLine]:
+    """One line per agency that existed at the end of the period (and had begun), its merged
+    predecessors' counts added; ordered by level then by the agency tree."""
+    current = _current_of(scope | set(counts))
+    folded: dict[int, dict[str, int]] = defaultdict(dict)
+    merged: dict[int, set[int]] = defaultdict(set)
+    for agency_id, values in counts.items():
+        if agency_id not in scope:
+            continue
+        target = current.get(agency_id, agency_id)
+        _add(folded[target], values)
+        if target != agency_id:
+            merged[target].add(agency_id)
+    alive = set(
+        Agency.objects.filter(pk__in=scope, valid_from__lte=last_day)
+        .exclude(valid_to__lt=last_day)
+        .values_list("pk", flat=True)
+    )
+    shown = {current.get(agency_id, agency_id) for agency_id in alive} | set(folded)
+    agencies = Agency.objects.in_bulk(shown | {p for ids in merged.values() for p in ids})
+    lines = [
+        AgencyLine(
+            agency=agencies[agency_id],
+            level=level_of(agencies[agency_id].kind),
+            values=folded.get(agency_id, {}),
+            merged=sorted((agencies[p] for p in merged.get(agency_id, ())), key=lambda a: a.name),
+        )
+        for agency_id in shown
+        if agency_id in agencies
+    ]
+    order = list(Level)
+    lines.sort(key=lambda line: (order.index(line.level), line.agency.path))
+    return lines
+
+
+def _merged_note(line: AgencyLine) -> str:
+    if not line.merged:
+        return ""
+    names = ", ".join(
+        f"{agency.name} ({agency.valid_to.strftime('%d/%m/%Y')})" if agency.valid_to else agency.name
+        for agency in line.merged
+    )
+    return _("including %(names)s, merged into it") % {"names": names}
+
+
+def columns() -> list[Column]:
+    return [Column(key=x.key, label=str(x.label), group=str(x.group), kind=x.kind) for x in m.MEASURES]
+
+
+def definitions() -> list[Definition]:
+    return [Definition(label=f"{x.group} — {x.label}", text=str(x.definition)) for x in m.MEASURES]
+
+
+def period_lines(*, scope: set[int], period: Period) -> list[AgencyLine]:
+    counts = facts.base_counts(
+        agency_ids=scope, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
+    )
+    return fold(counts, scope=scope, last_day=period.end)
+
+
+def table_from_lines(lines: list[AgencyLine], *, period: Period, now: datetime) -> ReportTable:
+    rows: list[Row] = []
+    grand: dict[str, int] = {}
+    for level in Level:
+        at_level = [line for line in lines if line.level == level]
+        if not at_level:
+            continue
+        subtotal: dict[str, int] = {}
+        for line in at_level:
+            _add(subtotal, line.values)
+            rows.append(
+                Row(
+                    label=line.agency.name,
+                    values=m.derived(line.values),
+                    agency_id=line.agency.pk,
+                    level=str(LEVEL_LABELS[level]),
+                    note=_merged_note(line),
+                )
+            )
+        _add(grand, subtotal)
+        rows.append(
+            Row(
+                label=str(LEVEL_LABELS[level]),
+                values=m.derived(subtotal),
+                level=str(LEVEL_LABELS[level]),
+                is_total=True,
+            )
+        )
+    rows.append(Row(label=_("Total"), values=m.derived(grand), is_total=True))
+    root = Agency.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
+    return ReportTable(
+        title=TITLE,
+        period_label=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        issuer=(root.name if root else "").upper(),
+        addressee=getattr(settings, "VANTHU_REPORT_ADDRESSEE", "Sở Tài chính"),
+        columns=columns(),
+        rows=rows,
+        generated_at=now,
+        definitions=definitions(),
+        place=root.place_name if root else "",
+    )
+
+
+def period_table(*, person: Person, period: Period, now: datetime) -> ReportTable:
+    """The statistics of ``period`` for the agencies ``person`` oversees."""
+    scope = require_scope(person, now)
+    return table_from_lines(period_lines(scope=scope, period=period), period=period, now=now)
+
+
+def province_table(*, period: Period, now: datetime) -> ReportTable:
+    """The whole province (the periodic report sent to the Department of Finance)."""
+    scope = set(Agency.objects.values_list("pk", flat=True))
+    return table_from_lines(period_lines(scope=scope, period=period), period=period, now=now)
+
+
+# --- months (charts, compliance board) -------------------------------------------------------
+
+
+def closed_months(*, now: datetime, count: int) -> list[date]:
+    """The first days of the ``count`` months before the current one, oldest first."""
+    first = vietnam_date(now).replace(day=1)
+    months: list[date] = []
+    for _index in range(count):
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return sorted(months)
+
+
+def monthly_counts(*, scope: set[int], months: list[date], now: datetime) -> dict[date, facts.Counts]:
+    """Base counts by month and (event) agency: the rollups of closed months, computed from the
+    events for a month without its rollup or not over yet."""
+    today = vietnam_date(now)
+    out: dict[date, facts.Counts] = {}
+    rolled: dict[date, facts.Counts] = defaultdict(dict)
+    for agency_id, month, values in MonthlyRollup.objects.filter(month__in=months, agency_id__in=scope).values_list(
+        "agency_id", "month", "values"
+    ):
+        rolled[month][agency_id] = {key: int(value) for key, value in values.items()}
+    rolled_months = set(MonthlyRollup.objects.filter(month__in=months).values_list("month", flat=True).distinct())
+    for first in months:
+        if first in rolled_months and next_month(first) <= today:
+            out[first] = rolled[first]
+        else:
+            period = month_period(first.year, first.month)
+            out[first] = facts.base_counts(
+                agency_ids=scope, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
+            )
+    return out
+
+
+# --- the documents behind a number ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentList:
+    measure: m.Measure
+    period: Period
+    agencies: list[Agency]
+    total: int
+    documents: list[Document]
+
+
+def documents_behind(*, person: Person, key: str, agency_id: int | None, period: Period, now: datetime) -> DocumentList:
+    """The documents counted by ``key`` for one agency (its merged predecessors included) or the
+    whole scope, in the order of their events; metadata only."""
+    scope = require_scope(person, now)
+    if key not in m.LISTED_KEYS:
+        raise ValidationError(_("This number has no list of documents."), code="bad_measure")
+    if agency_id is not None:
+        require(agency_id in scope, _("This agency is outside the statistics you may read."))
+        current = _current_of(scope)
+        agency_ids = {agency for agency, carrier in current.items() if carrier == agency_id} | {agency_id}
+        agency_ids &= scope
+    else:
+        agency_ids = scope
+    ids = facts.document_ids(
+        key=key, agency_ids=agency_ids, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
+    )
+    shown = ids[:LIST_LIMIT]
+    by_id = Document.objects.select_related("document_type", "agency").in_bulk(shown)
+    return DocumentList(
+        measure=m.BY_KEY[key],
+        period=period,
+        agencies=list(Agency.objects.filter(pk__in=agency_ids).order_by("path")) if agency_id else [],
+        total=len(ids),
+        documents=[by_id[pk] for pk in shown if pk in by_id],
+    )

@@ -1,0 +1,117 @@
+"""Writes of the reports app: the monthly rollups (recomputed from the events, never edited), the
+directive's targets, the periodic reports (kept as generated). Each write is audited."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vanthu.audit import services as audit
+from vanthu.core.clock import vietnam_date
+from vanthu.core.errors import ValidationError
+from vanthu.org.models import Person
+from vanthu.reports import events
+from vanthu.reports import facts
+from vanthu.reports.levels import Level
+from vanthu.reports.models import DirectiveTarget
+from vanthu.reports.models import GeneratedReport
+from vanthu.reports.models import MonthlyRollup
+from vanthu.reports.periods import month as month_period
+from vanthu.reports.periods import next_month
+from vanthu.reports.policies import require
+from vanthu.reports.policies import statistics_scope
+from vanthu.reports.tables import ReportTable
+
+
+@transaction.atomic
+def rollup_month(*, first: date, now: datetime) -> int:
+    """Recompute one month's counts for every agency from the events (a month not over yet is
+    refused: its numbers still move). Returns the number of agencies with a row."""
+    if next_month(first) > vietnam_date(now):
+        raise ValidationError(_("The month is not over yet."), code="month_not_over")
+    period = month_period(first.year, first.month)
+    counts = facts.base_counts(
+        agency_ids=None, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
+    )
+    MonthlyRollup.objects.filter(month=period.start).delete()
+    MonthlyRollup.objects.bulk_create(
+        [
+            MonthlyRollup(agency_id=agency_id, month=period.start, values=values, computed_at=now)
+            for agency_id, values in counts.items()
+            if any(values.values())
+        ]
+    )
+    audit.record(
+        action=events.ROLLUP_COMPUTED,
+        actor=None,
+        agency=None,
+        now=now,
+        data={"month": period.start.isoformat(), "agencies": len(counts)},
+    )
+    return len(counts)
+
+
+@transaction.atomic
+def directive_target_set(
+    *, level: str, starts_on: date, target_rate: int, warning_rate: int, actor: Person, now: datetime
+) -> DirectiveTarget:
+    """An inspector of the whole province changes a level's target (the directive: 100 %)."""
+    require(bool(statistics_scope(actor, now)), _("Only inspectors change the directive's targets."))
+    if level not in Level.__members__.values():
+        raise ValidationError(_("This level is not known."), details={"field": "level"})
+    if not 0 <= warning_rate <= target_rate <= 100:  # noqa: PLR2004 - percentages
+        raise ValidationError(
+            _("The red threshold must be between 0 and the target, the target at most 100 %."),
+            details={"field": "warning_rate"},
+        )
+    target, _created = DirectiveTarget.objects.update_or_create(
+        level=level,
+        defaults={
+            "starts_on": starts_on,
+            "target_rate": target_rate,
+            "warning_rate": warning_rate,
+            "updated_at": now,
+            "updated_by": actor,
+        },
+    )
+    audit.record(
+        action=events.TARGET_CHANGED,
+        actor=actor,
+        agency=None,
+        now=now,
+        target=target,
+        data={"level": level, "starts_on": starts_on.isoformat(), "target": target_rate, "red_below": warning_rate},
+    )
+    return target
+
+
+@transaction.atomic
+def report_keep(*, table: ReportTable, kind: str, xlsx: bytes, pdf: bytes, now: datetime) -> GeneratedReport:
+    """Keep a generated periodic report (once per period: a second generation keeps the first)."""
+    report, created = GeneratedReport.objects.get_or_create(
+        kind=kind,
+        period_start=table.period_start,
+        period_end=table.period_end,
+        defaults={
+            "label": f"{table.title} — {table.period_label}"[:200],
+            "generated_at": now,
+            "xlsx": xlsx,
+            "pdf": pdf,
+            "xlsx_sha256": hashlib.sha256(xlsx).hexdigest(),
+            "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+        },
+    )
+    if created:
+        audit.record(
+            action=events.REPORT_GENERATED,
+            actor=None,
+            agency=None,
+            now=now,
+            target=report,
+            data={"period": table.period_label, "pdf_sha256": report.pdf_sha256, "xlsx_sha256": report.xlsx_sha256},
+        )
+    return report
