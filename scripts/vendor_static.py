@@ -46,6 +46,14 @@ FILES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("LICENSE", "LICENSE"),
         ],
     ),
+    "chartjs": (
+        "chart.js",
+        [
+            ("dist/chart.umd.min.js", "chart.umd.min.js"),
+            ("dist/chart.umd.min.js.map", "chart.umd.min.js.map"),
+            ("LICENSE.md", "LICENSE.md"),
+        ],
+    ),
     "htmx": (
         "htmx.org",
         [

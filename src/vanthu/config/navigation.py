@@ -42,6 +42,8 @@ def navigation_for(*, person: Any, now: datetime | None = None) -> list[NavItem]
         items.append(NavItem(_("Document exchange"), reverse("exchange:index"), "arrow-left-right"))
     if Role.CLERK in roles:
         items.append(NavItem(_("Numbering registers"), reverse("documents:registers"), "journal-text"))
+    if roles & {Role.INSPECTOR, Role.AGENCY_LEADER}:
+        items.append(NavItem(_("Statistics"), reverse("reports:statistics"), "bar-chart-line"))
     if roles or person.is_superuser:
         items.append(NavItem(_("Organisation"), reverse("org:agency_list"), "diagram-3", secondary=True))
         items.append(NavItem(_("Digital signatures"), reverse("signing:mine"), "pen", secondary=True))

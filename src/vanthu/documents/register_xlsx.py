@@ -13,6 +13,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment  # type: ignore[import-untyped]
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from vanthu.documents.models import Register
 
@@ -80,12 +81,21 @@ def table_workbook(  # noqa: PLR0913 - the sheet's parts
         for column, value in enumerate(values, start=1):
             sheet.cell(row=HEADER_ROW + offset, column=column, value=value).alignment = wrap
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_a4_landscape(sheet, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    return workbook_bytes(workbook)
+
+
+def print_a4_landscape(sheet: Worksheet, *, title_rows: str) -> None:
+    """Printed on A4 landscape, fitted to the page's width, the header rows on every page."""
+    sheet.print_title_rows = title_rows
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

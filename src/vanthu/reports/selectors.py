@@ -22,9 +22,12 @@ from vanthu.org.models import Agency
 from vanthu.org.models import Person
 from vanthu.reports import facts
 from vanthu.reports import measures as m
+from vanthu.reports.levels import DEFAULT_TARGET_RATE
+from vanthu.reports.levels import DIRECTIVE_DEFAULTS
 from vanthu.reports.levels import LEVEL_LABELS
 from vanthu.reports.levels import Level
 from vanthu.reports.levels import level_of
+from vanthu.reports.models import DirectiveTarget
 from vanthu.reports.models import MonthlyRollup
 from vanthu.reports.periods import Period
 from vanthu.reports.periods import month as month_period
@@ -261,3 +264,107 @@ def documents_behind(*, person: Person, key: str, agency_id: int | None, period:
         total=len(ids),
         documents=[by_id[pk] for pk in shown if pk in by_id],
     )
+
+
+# --- months and the compliance board ---------------------------------------------------------
+
+
+def monthly_totals(
+    *, scope: set[int], months: list[date], now: datetime
+) -> list[tuple[date, dict[str, int | float | None]]]:
+    """Every measure, month by month, for all the agencies of ``scope`` together."""
+    by_month = monthly_counts(scope=scope, months=months, now=now)
+    out = []
+    for first in months:
+        total: dict[str, int] = {}
+        for agency_id, values in by_month[first].items():
+            if agency_id in scope:
+                _add(total, values)
+        out.append((first, m.derived(total)))
+    return out
+
+
+def compliance_rate(values: dict[str, int | float | None]) -> float | None:
+    """The lower of the issued-electronically and processed-electronically rates (an agency meets
+    the directive only when both sides are electronic); None without documents."""
+    rates = [rate for rate in (values.get("out_electronic_rate"), values.get("in_processed_rate")) if rate is not None]
+    return float(min(rates)) if rates else None
+
+
+@dataclass(frozen=True)
+class Target:
+    level: Level
+    starts_on: date
+    target_rate: int
+    warning_rate: int
+
+
+def targets() -> dict[Level, Target]:
+    out = {level: Target(level, starts_on, DEFAULT_TARGET_RATE, 80) for level, starts_on in DIRECTIVE_DEFAULTS.items()}
+    for row in DirectiveTarget.objects.all():
+        level = Level(row.level)
+        out[level] = Target(level, row.starts_on, row.target_rate, row.warning_rate)
+    return out
+
+
+@dataclass(frozen=True)
+class ComplianceLine:
+    agency: Agency
+    level: Level
+    target: Target
+    values: dict[str, int | float | None]  # the last closed month
+    rate: float | None
+    light: str  # "green", "amber", "red", "none" (no documents), "later" (not yet bound)
+    trend: list[float | None]  # the compliance rate of each month, oldest first
+    merged: list[Agency]
+
+
+def _light(rate: float | None, target: Target, month_first: date) -> str:
+    if month_first < target.starts_on.replace(day=1):
+        return "later"
+    if rate is None:
+        return "none"
+    if rate >= target.target_rate:
+        return "green"
+    return "amber" if rate >= target.warning_rate else "red"
+
+
+def compliance_board(*, person: Person, now: datetime, months: int = 12) -> tuple[list[date], list[ComplianceLine]]:
+    """Each agency of the person's scope against its level's target: the last closed month, its
+    light, and the trend of the months before."""
+    scope = require_scope(person, now)
+    firsts = closed_months(now=now, count=months)
+    by_month = monthly_counts(scope=scope, months=firsts, now=now)
+    folded = {
+        first: {
+            line.agency.pk: line
+            for line in fold(by_month[first], scope=scope, last_day=next_month(first) - timedelta(days=1))
+        }
+        for first in firsts
+    }
+    last = firsts[-1]
+    goals = targets()
+    lines = []
+    for agency_id, line in folded[last].items():
+        values = m.derived(line.values)
+        rate = compliance_rate(values)
+        trend = []
+        for first in firsts:
+            month_line = folded[first].get(agency_id)
+            trend.append(compliance_rate(m.derived(month_line.values)) if month_line else None)
+        target = goals[line.level]
+        lines.append(
+            ComplianceLine(
+                agency=line.agency,
+                level=line.level,
+                target=target,
+                values=values,
+                rate=rate,
+                light=_light(rate, target, last),
+                trend=trend,
+                merged=line.merged,
+            )
+        )
+    order = {"red": 0, "amber": 1, "none": 2, "green": 3, "later": 4}
+    lines.sort(key=lambda item: (order[item.light], item.rate if item.rate is not None else 101, item.agency.path))
+    return firsts, lines

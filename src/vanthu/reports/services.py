@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from vanthu.audit import services as audit
 from vanthu.core.clock import vietnam_date
 from vanthu.core.errors import ValidationError
+from vanthu.core.selectors import calendar_load
 from vanthu.org.models import Person
 from vanthu.reports import events
 from vanthu.reports import facts
@@ -20,11 +22,16 @@ from vanthu.reports.levels import Level
 from vanthu.reports.models import DirectiveTarget
 from vanthu.reports.models import GeneratedReport
 from vanthu.reports.models import MonthlyRollup
+from vanthu.reports.pdf import report_pdf
 from vanthu.reports.periods import month as month_period
 from vanthu.reports.periods import next_month
+from vanthu.reports.periods import periods_ending_with
+from vanthu.reports.periods import previous_month
 from vanthu.reports.policies import require
 from vanthu.reports.policies import statistics_scope
+from vanthu.reports.selectors import province_table
 from vanthu.reports.tables import ReportTable
+from vanthu.reports.xlsx import report_xlsx
 
 
 @transaction.atomic
@@ -115,3 +122,38 @@ def report_keep(*, table: ReportTable, kind: str, xlsx: bytes, pdf: bytes, now: 
             data={"period": table.period_label, "pdf_sha256": report.pdf_sha256, "xlsx_sha256": report.xlsx_sha256},
         )
     return report
+
+
+def rollups_catch_up(*, now: datetime, months: int = 13) -> list[date]:
+    """Roll up each of the last ``months`` closed months that has no rollup yet (the daily job;
+    a month's events do not change once it is over). The months rolled up."""
+    today = vietnam_date(now)
+    first = today.replace(day=1)
+    done = set(MonthlyRollup.objects.values_list("month", flat=True).distinct())
+    rolled = []
+    for _index in range(months):
+        first = (first - timedelta(days=1)).replace(day=1)
+        if first not in done:
+            rollup_month(first=first, now=now)
+            rolled.append(first)
+    return rolled
+
+
+def is_first_working_day(day: date) -> bool:
+    calendar = calendar_load(years=range(day.year, day.year + 1))
+    return calendar.add_working_days(day.replace(day=1), 0) == day
+
+
+def periodic_reports_generate(*, now: datetime, force: bool = False) -> list[GeneratedReport]:
+    """On the first working day of a month (or when forced), the reports due for the Department
+    of Finance: last month, and the quarter, 6, 9 or 12 months that end with it (kept once)."""
+    today = vietnam_date(now)
+    if not (force or is_first_working_day(today)):
+        return []
+    kept = []
+    for period in periods_ending_with(previous_month(today)):
+        if GeneratedReport.objects.filter(kind=period.kind, period_start=period.start, period_end=period.end).exists():
+            continue
+        table = province_table(period=period, now=now)
+        kept.append(report_keep(table=table, kind=period.kind, xlsx=report_xlsx(table), pdf=report_pdf(table), now=now))
+    return kept

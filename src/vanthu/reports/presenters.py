@@ -1,0 +1,273 @@
+"""The statistics as shown: cells with their link to the documents behind them, the charts of the
+months and of the levels, the compliance board's lights and trend lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanthu.documents.links import detail_links
+from vanthu.documents.models import Document
+from vanthu.reports import measures as m
+from vanthu.reports import selectors
+from vanthu.reports.charts import ChartKind
+from vanthu.reports.charts import ChartSpec
+from vanthu.reports.charts import Series
+from vanthu.reports.charts import Tone
+from vanthu.reports.levels import LEVEL_LABELS
+from vanthu.reports.periods import Period
+from vanthu.reports.periods import PeriodKind
+from vanthu.reports.tables import Column
+from vanthu.reports.tables import ReportTable
+from vanthu.reports.tables import ValueKind
+
+TREND_MONTHS = 12
+
+
+def period_query(period: Period) -> str:
+    if period.kind == PeriodKind.CUSTOM:
+        return urlencode(
+            {"period": period.kind, "date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+        )
+    values: dict[str, Any] = {"period": period.kind, "year": period.start.year}
+    if period.kind == PeriodKind.MONTH:
+        values["number"] = period.start.month
+    elif period.kind == PeriodKind.QUARTER:
+        values["number"] = (period.start.month + 2) // 3
+    return urlencode(values)
+
+
+def format_value(value: int | float | None, kind: ValueKind) -> str:
+    if value is None:
+        return "—"
+    if kind == ValueKind.COUNT:
+        return f"{int(value):,}".replace(",", ".")
+    return f"{float(value):.1f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    url: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    label: str
+    note: str
+    is_total: bool
+    cells: list[Cell]
+    rate: float | None
+
+
+def column_groups(columns: list[Column]) -> list[tuple[str, int]]:
+    groups: list[tuple[str, int]] = []
+    for column in columns:
+        if groups and groups[-1][0] == column.group:
+            groups[-1] = (column.group, groups[-1][1] + 1)
+        else:
+            groups.append((column.group, 1))
+    return groups
+
+
+def _documents_url(key: str, agency_id: int | None, query: str) -> str:
+    extra = {"measure": key} | ({"agency": agency_id} if agency_id else {})
+    return f"{reverse('reports:documents')}?{query}&{urlencode(extra)}"
+
+
+def table_rows(table: ReportTable, *, query: str) -> list[TableRow]:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for column in table.columns:
+            value = row.values.get(column.key)
+            linked = column.key in m.LISTED_KEYS and value and (row.agency_id or row.label == _("Total"))
+            url = _documents_url(column.key, row.agency_id, query) if linked else ""
+            cells.append(Cell(format_value(value, column.kind), url, str(column.kind)))
+        rows.append(
+            TableRow(
+                label=row.label,
+                note=row.note,
+                is_total=row.is_total,
+                cells=cells,
+                rate=selectors.compliance_rate(row.values),
+            )
+        )
+    return rows
+
+
+def trend_months(now: datetime) -> list[date]:
+    return selectors.closed_months(now=now, count=TREND_MONTHS)
+
+
+def _month_label(first: date) -> str:
+    return f"{first.month:02d}/{first.year}"
+
+
+def month_charts(totals: list[tuple[date, dict[str, int | float | None]]]) -> list[ChartSpec]:
+    labels = [_month_label(first) for first, _values in totals]
+
+    def series(key: str, label: str, **extra: Any) -> Series:
+        return Series(label=label, values=[values.get(key) for _first, values in totals], **extra)
+
+    return [
+        ChartSpec(
+            kind=ChartKind.LINE,
+            title=_("Documents handled electronically, month by month"),
+            labels=labels,
+            series=[
+                series("out_electronic_rate", _("Issued electronically")),
+                series("in_electronic_rate", _("Received electronically")),
+                series("in_processed_rate", _("Processed in the system")),
+            ],
+            unit="%",
+            y_max=100,
+            category_label=_("Month"),
+        ),
+        ChartSpec(
+            kind=ChartKind.BAR,
+            title=_("Incoming documents in progress at the end of each month"),
+            labels=labels,
+            series=[
+                series("open_in_time", _("Within deadline"), tone=Tone.GREEN),
+                series("open_overdue", _("Overdue"), tone=Tone.RED),
+            ],
+            stacked=True,
+            category_label=_("Month"),
+        ),
+    ]
+
+
+def level_chart(table: ReportTable) -> ChartSpec:
+    totals = [row for row in table.rows if row.is_total and row.level]
+    return ChartSpec(
+        kind=ChartKind.BAR,
+        title=_("Rates by level of government"),
+        labels=[row.label for row in totals],
+        series=[
+            Series(label=_("Issued electronically"), values=[row.values.get("out_electronic_rate") for row in totals]),
+            Series(label=_("Received electronically"), values=[row.values.get("in_electronic_rate") for row in totals]),
+            Series(label=_("Processed in the system"), values=[row.values.get("in_processed_rate") for row in totals]),
+        ],
+        unit="%",
+        y_max=100,
+        category_label=_("Level"),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    pk: int
+    number_symbol: str
+    issued_date: date | None
+    type_name: str
+    subject: str
+    agency_name: str
+    url: str
+
+
+def document_rows(documents: list[Document], openable: set[int]) -> list[DocumentRow]:
+    links = detail_links([document.pk for document in documents if document.pk in openable])
+    return [
+        DocumentRow(
+            pk=document.pk,
+            number_symbol=document.number_symbol,
+            issued_date=document.issued_date,
+            type_name=document.document_type.name,
+            subject=document.subject,
+            agency_name=document.agency.name,
+            url=links.get(document.pk, ""),
+        )
+        for document in documents
+    ]
+
+
+# --- the compliance board ----------------------------------------------------------------------
+
+SPARK_WIDTH = 120
+SPARK_HEIGHT = 28
+
+
+def sparkline(values: list[float | None]) -> str:
+    """The points of an SVG polyline (0–100 % upwards) for the months with a rate."""
+    if not values:
+        return ""
+    step = SPARK_WIDTH / max(1, len(values) - 1)
+    points = [
+        f"{index * step:.1f},{SPARK_HEIGHT - (value / 100) * SPARK_HEIGHT:.1f}"
+        for index, value in enumerate(values)
+        if value is not None
+    ]
+    return " ".join(points)
+
+
+LIGHT_LABELS = {
+    "green": gettext_lazy("Meets the target"),
+    "amber": gettext_lazy("Below the target"),
+    "red": gettext_lazy("Far below the target"),
+    "none": gettext_lazy("No document this month"),
+    "later": gettext_lazy("Not yet required"),
+}
+
+
+LIGHT_CSS = {
+    "green": "text-bg-success",
+    "amber": "text-bg-warning",
+    "red": "text-bg-danger",
+    "none": "text-bg-light border",
+    "later": "text-bg-secondary",
+}
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    line: selectors.ComplianceLine
+    points: str
+    light_label: str
+    light_css: str
+
+
+def compliance_context(months: list[date], lines: list[selectors.ComplianceLine]) -> dict[str, Any]:
+    counts = {light: sum(1 for line in lines if line.light == light) for light in LIGHT_LABELS}
+    on_paper = [line for line in lines if (line.values.get("out_paper") or 0) > 0 or line.light == "red"]
+    level_series = []
+    for level, label in LEVEL_LABELS.items():
+        at_level = [line for line in lines if line.level == level]
+        if not at_level:
+            continue
+        monthly: list[float | None] = []
+        for index in range(len(months)):
+            rates = [rate for rate in (line.trend[index] for line in at_level) if rate is not None]
+            monthly.append(round(sum(rates) / len(rates), 1) if rates else None)
+        level_series.append(Series(label=str(label), values=monthly))
+    target = lines[0].target.target_rate if lines else 100
+    chart = ChartSpec(
+        kind=ChartKind.LINE,
+        title=_("Average compliance rate of the agencies, by level"),
+        labels=[_month_label(first) for first in months],
+        series=[*level_series, Series(label=_("Target"), values=[target] * len(months), tone=Tone.GREY)],
+        unit="%",
+        y_max=100,
+        category_label=_("Month"),
+    )
+    return {
+        "month": months[-1] if months else None,
+        "months": months,
+        "lines": [
+            BoardLine(line, sparkline(line.trend), str(LIGHT_LABELS[line.light]), LIGHT_CSS[line.light])
+            for line in lines
+        ],
+        "badges": [(light, str(label), counts[light], LIGHT_CSS[light]) for light, label in LIGHT_LABELS.items()],
+        "on_paper": on_paper,
+        "chart": chart,
+        "spark_width": SPARK_WIDTH,
+        "spark_height": SPARK_HEIGHT,
+    }

@@ -1,0 +1,94 @@
+"""The statistics screens over the known world: the table with its links, the documents behind a
+number, the exports, the compliance board, and who may open them."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from vanthu.reports.tests.world import World
+from vanthu.reports.tests.world import at
+
+pytestmark = [pytest.mark.django_db]
+
+APRIL = {"period": "month", "year": "2026", "number": "4"}
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vanthu.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: at(11, 26))
+
+
+def signed_in(person: Any) -> Client:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(person)
+    device = TOTPDevice.objects.create(user=person, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.mark.usefixtures("later")
+def test_an_inspector_reads_the_month_opens_a_number_and_exports_it(world: World, inspector: Any) -> None:
+    client = signed_in(inspector)
+
+    page = client.get(reverse("reports:statistics"), APRIL).content.decode()
+    assert "Tháng 4/2026" in page
+    assert "gồm Sở Kế hoạch và Đầu tư (14/04/2026)" in page
+    link = f'measure=out_paper&amp;agency={world.stc.pk}"'
+    assert link in page
+    listed = client.get(reverse("reports:documents"), {**APRIL, "measure": "out_paper", "agency": world.stc.pk})
+    text = listed.content.decode()
+    assert 'data-total="2"' in text
+    assert "Công văn P1 ký giấy" in text and "Công văn P0 của Sở Kế hoạch và Đầu tư" in text
+
+    workbook = client.get(reverse("reports:export_xlsx"), APRIL)
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    assert any("Sở Tài chính" in str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+    pdf = client.get(reverse("reports:export_pdf"), APRIL)
+    assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+
+
+@pytest.mark.usefixtures("later")
+def test_the_compliance_board_shows_stc_red_in_april(world: World, inspector: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vanthu.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: at(5, 10))  # the last closed month is April
+    page = signed_in(inspector).get(reverse("reports:compliance")).content.decode()
+
+    assert f'data-agency="{world.stc.pk}" data-light="red"' in page  # 0 % issued electronically
+    assert 'id="on-paper"' in page and "Sở Tài chính" in page
+
+
+@pytest.mark.usefixtures("later")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"period": "month", "year": "2026", "number": "13"}, "12"),
+        ({"period": "custom", "date_from": "2026-05-01", "date_to": "2026-04-01"}, "trước"),
+        ({"period": "decade", "year": "2026"}, ""),
+    ],
+)
+def test_a_wrong_period_is_a_clear_400(inspector: Any, query: dict[str, str], message: str) -> None:
+    response = signed_in(inspector).get(reverse("reports:statistics"), query)
+
+    assert response.status_code == 400
+    assert 'id="period-error"' in response.content.decode()
+    assert message in response.content.decode()
+
+
+@pytest.mark.usefixtures("later")
+@pytest.mark.parametrize("name", ["statistics", "compliance", "generated"])
+def test_an_officer_is_refused(officer: Any, name: str) -> None:
+    assert signed_in(officer).get(reverse(f"reports:{name}")).status_code == 403
