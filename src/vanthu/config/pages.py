@@ -24,6 +24,8 @@ from vanthu.notify import selectors as notify_selectors
 from vanthu.org import selectors as org_selectors
 from vanthu.org.models import Role
 from vanthu.outgoing import selectors as outgoing_selectors
+from vanthu.reports import presenters as report_presenters
+from vanthu.reports.policies import STATISTICS_ROLES
 
 HOME_NOTIFICATIONS = 5
 # Shown on "Việc của tôi" even when empty (the others only when they hold work).
@@ -138,6 +140,9 @@ def home_presenter(*, person: Any, now: datetime) -> dict[str, Any]:
         "delegations": delegations,
         "notifications": notifications,
         "may_view_audit": bool(role_codes & {Role.ADMIN, Role.INSPECTOR}) or person.is_superuser,
+        "dashboard": (
+            report_presenters.home_dashboard(person=person, now=now) if role_codes & set(STATISTICS_ROLES) else []
+        ),
         "is_empty": not roles and not delegations and not notifications,
     }
 

@@ -24,6 +24,7 @@ from vanthu.reports.charts import Tone
 from vanthu.reports.levels import LEVEL_LABELS
 from vanthu.reports.periods import Period
 from vanthu.reports.periods import PeriodKind
+from vanthu.reports.policies import statistics_scope
 from vanthu.reports.tables import Column
 from vanthu.reports.tables import ReportTable
 from vanthu.reports.tables import ValueKind
@@ -271,3 +272,15 @@ def compliance_context(months: list[date], lines: list[selectors.ComplianceLine]
         "spark_width": SPARK_WIDTH,
         "spark_height": SPARK_HEIGHT,
     }
+
+
+def home_dashboard(*, person: Any, now: datetime) -> list[ChartSpec]:
+    """The charts on the home page of leaders and inspectors: the months already rolled up (the
+    home page never recomputes a month from the events)."""
+    scope = statistics_scope(person, now)
+    if not scope:
+        return []
+    totals = selectors.monthly_totals(scope=scope, months=trend_months(now), now=now, live_missing=False)
+    if not any(values.get("out_issued") or values.get("in_received") for _first, values in totals):
+        return []
+    return month_charts(totals)

@@ -205,7 +205,9 @@ def closed_months(*, now: datetime, count: int) -> list[date]:
     return sorted(months)
 
 
-def monthly_counts(*, scope: set[int], months: list[date], now: datetime) -> dict[date, facts.Counts]:
+def monthly_counts(
+    *, scope: set[int], months: list[date], now: datetime, live_missing: bool = True
+) -> dict[date, facts.Counts]:
     """Base counts by month and (event) agency: the rollups of closed months, computed from the
     events for a month without its rollup or not over yet."""
     today = vietnam_date(now)
@@ -219,6 +221,8 @@ def monthly_counts(*, scope: set[int], months: list[date], now: datetime) -> dic
     for first in months:
         if first in rolled_months and next_month(first) <= today:
             out[first] = rolled[first]
+        elif not live_missing:
+            out[first] = {}
         else:
             period = month_period(first.year, first.month)
             out[first] = facts.base_counts(
@@ -270,10 +274,10 @@ def documents_behind(*, person: Person, key: str, agency_id: int | None, period:
 
 
 def monthly_totals(
-    *, scope: set[int], months: list[date], now: datetime
+    *, scope: set[int], months: list[date], now: datetime, live_missing: bool = True
 ) -> list[tuple[date, dict[str, int | float | None]]]:
     """Every measure, month by month, for all the agencies of ``scope`` together."""
-    by_month = monthly_counts(scope=scope, months=months, now=now)
+    by_month = monthly_counts(scope=scope, months=months, now=now, live_missing=live_missing)
     out = []
     for first in months:
         total: dict[str, int] = {}
