@@ -197,17 +197,25 @@ SPARK_WIDTH = 120
 SPARK_HEIGHT = 28
 
 
+SPARK_PAD = 3
+
+
 def sparkline(values: list[float | None]) -> str:
-    """The points of an SVG polyline (0–100 % upwards) for the months with a rate."""
-    if not values:
+    """The points of an SVG polyline (0–100 % upwards, inside a small margin) for the months with
+    a rate; one month alone is drawn as a short flat line."""
+    if not any(value is not None for value in values):
         return ""
     step = SPARK_WIDTH / max(1, len(values) - 1)
+    inner = SPARK_HEIGHT - 2 * SPARK_PAD
     points = [
-        f"{index * step:.1f},{SPARK_HEIGHT - (value / 100) * SPARK_HEIGHT:.1f}"
+        (index * step, SPARK_PAD + inner - (float(value) / 100) * inner)
         for index, value in enumerate(values)
         if value is not None
     ]
-    return " ".join(points)
+    if len(points) == 1:
+        x, y = points[0]
+        points = [(max(0.0, x - 6), y), (x, y)]
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
 LIGHT_LABELS = {
@@ -254,7 +262,7 @@ def compliance_context(months: list[date], lines: list[selectors.ComplianceLine]
         kind=ChartKind.LINE,
         title=_("Average compliance rate of the agencies, by level"),
         labels=[_month_label(first) for first in months],
-        series=[*level_series, Series(label=_("Target"), values=[target] * len(months), tone=Tone.GREY)],
+        series=[*level_series, Series(label=_("Directive target"), values=[target] * len(months), tone=Tone.GREY)],
         unit="%",
         y_max=100,
         category_label=_("Month"),
@@ -271,6 +279,7 @@ def compliance_context(months: list[date], lines: list[selectors.ComplianceLine]
         "chart": chart,
         "spark_width": SPARK_WIDTH,
         "spark_height": SPARK_HEIGHT,
+        "spark_baseline": SPARK_HEIGHT - SPARK_PAD,
     }
 
 

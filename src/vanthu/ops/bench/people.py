@@ -124,6 +124,19 @@ def _from_report(report: Path, people: dict[str, Any], agencies: dict[str, Any],
                 notes[f"{prefix}{key}"] = "named by the seed report"
 
 
+def _province_inspector(now: datetime) -> Person | None:
+    """An INSPECTOR of the root agency (statistics of the whole province), if there is one."""
+    row = (
+        RoleAssignment.objects.filter(
+            role=Role.INSPECTOR, agency__parent__isnull=True, valid_from__lte=now, person__is_active=True
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+        .order_by("person_id")
+        .first()
+    )
+    return row.person if row is not None else None
+
+
 def cast_load(*, now: datetime, report: Path | None = None) -> Cast:
     """The people of the benchmarks (see the module's text); CastError when a role is missing."""
     people: dict[str, Any] = {}
@@ -145,6 +158,9 @@ def cast_load(*, now: datetime, report: Path | None = None) -> Cast:
         _agency_cast(agency, "" if place == "department" else f"{place}.", now, discovered)
         for key, person in discovered.items():
             people.setdefault(key, person)
+    inspector = _province_inspector(now)
+    if inspector is not None:
+        people.setdefault("inspector", inspector)
     missing = [key for key in ROLE_KEYS.values() if key not in people]
     if missing:
         raise CastError(f"{agencies['department'].name} has nobody in the role(s): {', '.join(missing)}")

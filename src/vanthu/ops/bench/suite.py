@@ -34,7 +34,11 @@ from vanthu.ops.bench.runner import ScenarioFailedError
 from vanthu.ops.bench.sessions import session_cookie
 
 # Modules that register scenarios; later issues append theirs.
-SCENARIO_MODULES = ["vanthu.ops.bench.scenarios", "vanthu.ops.bench.search_scenarios"]
+SCENARIO_MODULES = [
+    "vanthu.ops.bench.scenarios",
+    "vanthu.ops.bench.search_scenarios",
+    "vanthu.ops.bench.report_scenarios",
+]
 # The screens of the HTTP mix (reads only: a write needs a fresh object per request).
 HTTP_SCREENS = (
     "incoming.queue.to_handle@officer",

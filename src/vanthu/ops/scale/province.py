@@ -276,10 +276,10 @@ def plan_province(*, rng: random.Random, writer: BulkWriter, agencies: int, peop
         _plan_posts(staff, plan)
     root = plans[0]
     root.others.append(staff.person("quantri", Role.ADMIN, root, None, "Quản trị hệ thống"))
+    # The inspector of Sở KH&CN (which monitors the document system) oversees the whole province:
+    # the role is held at the provincial committee, as in the demo (statistics, audit trail).
     inspector_home = next((plan for plan in plans if plan.abbreviation == "SKHCN"), root)
-    inspector_home.others.append(
-        staff.person(f"giamsat.{inspector_home.slug}", Role.INSPECTOR, inspector_home, None, "Thanh tra viên")
-    )
+    root.others.append(staff.person(f"giamsat.{inspector_home.slug}", Role.INSPECTOR, root, None, "Thanh tra viên"))
     remaining = max(people - len(staff.everyone), 0)
     total_weight = sum(plan.weight for plan in plans)
     shares = [int(remaining * plan.weight / total_weight) for plan in plans]

@@ -172,3 +172,14 @@ class TestWhoReads:
         person = person_with_role(role, world.stc)
         with pytest.raises(PermissionDeniedError):
             selectors.period_table(person=person, period=month(2026, 3), now=LATER)
+
+
+def test_the_yearly_it_use_score_applies_the_default_rules(world: World, inspector: Any) -> None:
+    from vanthu.reports.scores import scores
+
+    table = selectors.period_table(person=inspector, period=period_of(PeriodKind.YEAR, 2026), now=LATER)
+    stc = next(score for score in scores(table) if score.agency_id == world.stc.pk)
+
+    # 50 % issued electronically (-2), 75 % processed in the system (-2), 50 % on time (-1).
+    assert stc.points == -5
+    assert sorted(points for _label, points in stc.met) == [-2, -2, -1]

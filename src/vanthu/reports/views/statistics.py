@@ -26,6 +26,8 @@ from vanthu.reports.forms import PeriodForm
 from vanthu.reports.forms import chosen_period
 from vanthu.reports.models import GeneratedReport
 from vanthu.reports.pdf import report_pdf
+from vanthu.reports.periods import PeriodKind
+from vanthu.reports.scores import scores
 from vanthu.reports.xlsx import report_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,6 +64,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
                 selectors.monthly_totals(scope=scope, months=presenters.trend_months(now), now=now)
             ),
             "level_chart": presenters.level_chart(table),
+            "scores": scores(table) if period.kind == PeriodKind.YEAR else [],
         }
     return render(request, "reports/statistics.html", context, status=status)
 
