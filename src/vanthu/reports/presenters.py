@@ -289,7 +289,7 @@ def home_dashboard(*, person: Any, now: datetime) -> list[ChartSpec]:
     scope = statistics_scope(person, now)
     if not scope:
         return []
-    totals = selectors.monthly_totals(scope=scope, months=trend_months(now), now=now, live_missing=False)
+    totals = selectors.monthly_totals(scope=scope, months=trend_months(now), now=now, live_recent=0)
     if not any(values.get("out_issued") or values.get("in_received") for _first, values in totals):
         return []
     return month_charts(totals)

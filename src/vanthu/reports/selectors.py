@@ -206,10 +206,12 @@ def closed_months(*, now: datetime, count: int) -> list[date]:
 
 
 def monthly_counts(
-    *, scope: set[int], months: list[date], now: datetime, live_missing: bool = True
+    *, scope: set[int], months: list[date], now: datetime, live_recent: int = 1
 ) -> dict[date, facts.Counts]:
-    """Base counts by month and (event) agency: the rollups of closed months, computed from the
-    events for a month without its rollup or not over yet."""
+    """Base counts by month and (event) agency: the rollups of closed months; a month without its
+    rollup (or not over yet) is computed from the events when it is one of the ``live_recent``
+    latest asked for (the daily job has not run yet), else left empty (older months are never
+    recomputed on a page: at province scale that is the job's work)."""
     today = vietnam_date(now)
     out: dict[date, facts.Counts] = {}
     rolled: dict[date, facts.Counts] = defaultdict(dict)
@@ -218,10 +220,11 @@ def monthly_counts(
     ):
         rolled[month][agency_id] = {key: int(value) for key, value in values.items()}
     rolled_months = set(MonthlyRollup.objects.filter(month__in=months).values_list("month", flat=True).distinct())
+    recent = set(sorted(months)[-live_recent:]) if live_recent > 0 else set()
     for first in months:
         if first in rolled_months and next_month(first) <= today:
             out[first] = rolled[first]
-        elif not live_missing:
+        elif first not in recent:
             out[first] = {}
         else:
             period = month_period(first.year, first.month)
@@ -274,10 +277,10 @@ def documents_behind(*, person: Person, key: str, agency_id: int | None, period:
 
 
 def monthly_totals(
-    *, scope: set[int], months: list[date], now: datetime, live_missing: bool = True
+    *, scope: set[int], months: list[date], now: datetime, live_recent: int = 1
 ) -> list[tuple[date, dict[str, int | float | None]]]:
     """Every measure, month by month, for all the agencies of ``scope`` together."""
-    by_month = monthly_counts(scope=scope, months=months, now=now, live_missing=live_missing)
+    by_month = monthly_counts(scope=scope, months=months, now=now, live_recent=live_recent)
     out = []
     for first in months:
         total: dict[str, int] = {}
