@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("vanthu.outgoing.api_urls")),
     path("", include("vanthu.incoming.api_urls")),
     path("", include("vanthu.search.api_urls")),
+    path("", include("vanthu.reports.api_urls")),
 ]

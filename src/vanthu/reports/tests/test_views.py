@@ -96,3 +96,20 @@ def test_a_wrong_period_is_a_clear_400(inspector: Any, query: dict[str, str], me
 @pytest.mark.parametrize("name", ["statistics", "compliance", "generated"])
 def test_an_officer_is_refused(officer: Any, name: str) -> None:
     assert signed_in(officer).get(reverse(f"reports:{name}")).status_code == 403
+
+
+@pytest.mark.usefixtures("later")
+def test_the_api_gives_the_table_and_refuses_clearly(
+    world: World, inspector: Any, officer: Any, bearer_client: Any
+) -> None:
+    now = at(11, 26)
+    body = bearer_client(inspector, now=now).get("/api/v1/reports/statistics/", APRIL).json()
+    stc = next(row for row in body["rows"] if row["agency_id"] == world.stc.pk)
+    bad = bearer_client(inspector, now=now).get("/api/v1/reports/statistics/", {"period": "month", "number": "13"})
+    refused = bearer_client(officer, now=now).get("/api/v1/reports/statistics/", APRIL)
+
+    assert body["period"] == "Tháng 4/2026"
+    assert (stc["values"]["out_paper"], stc["values"]["in_processed_rate"]) == (2, 50.0)
+    assert next(c for c in body["columns"] if c["key"] == "avg_days")["kind"] == "days"
+    assert (bad.status_code, bad.json()["code"]) == (422, "bad_period")
+    assert refused.status_code == 403
