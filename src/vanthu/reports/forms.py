@@ -86,3 +86,17 @@ def chosen_period(form: PeriodForm) -> tuple[Period | None, str]:
         return form.chosen(), ""
     except DomainError as error:
         return None, str(error.message)
+
+
+class TargetForm(forms.Form):
+    """One level's target of the directive (changed by the province's inspectors)."""
+
+    level = forms.CharField(widget=forms.HiddenInput)
+    starts_on = forms.DateField(label=gettext_lazy("Required from"), widget=_date_input())
+    target_rate = forms.IntegerField(label=gettext_lazy("Target (%)"), min_value=0, max_value=100)
+    warning_rate = forms.IntegerField(label=gettext_lazy("Red below (%)"), min_value=0, max_value=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"

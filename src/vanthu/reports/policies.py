@@ -9,6 +9,7 @@ from datetime import datetime
 from vanthu.org import policies as org_policies
 from vanthu.org.grants import grants_for
 from vanthu.org.grants import scope_agency_ids
+from vanthu.org.models import Agency
 from vanthu.org.models import Person
 from vanthu.org.models import Role
 
@@ -29,3 +30,9 @@ def statistics_scope(person: Person, now: datetime) -> set[int]:
 
 def can_view_statistics(person: Person, now: datetime) -> bool:
     return bool(statistics_scope(person, now))
+
+
+def can_change_targets(person: Person, now: datetime) -> bool:
+    """The directive's targets are the province's: changed by an INSPECTOR who oversees its root."""
+    roots = set(Agency.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    return bool(roots & scope_agency_ids(grants_for(person, now), Role.INSPECTOR))

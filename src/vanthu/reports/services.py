@@ -27,8 +27,8 @@ from vanthu.reports.periods import month as month_period
 from vanthu.reports.periods import next_month
 from vanthu.reports.periods import periods_ending_with
 from vanthu.reports.periods import previous_month
+from vanthu.reports.policies import can_change_targets
 from vanthu.reports.policies import require
-from vanthu.reports.policies import statistics_scope
 from vanthu.reports.selectors import province_table
 from vanthu.reports.tables import ReportTable
 from vanthu.reports.xlsx import report_xlsx
@@ -67,7 +67,7 @@ def directive_target_set(
     *, level: str, starts_on: date, target_rate: int, warning_rate: int, actor: Person, now: datetime
 ) -> DirectiveTarget:
     """An inspector of the whole province changes a level's target (the directive: 100 %)."""
-    require(bool(statistics_scope(actor, now)), _("Only inspectors change the directive's targets."))
+    require(can_change_targets(actor, now), _("Only the province's inspectors change the directive's targets."))
     if level not in Level.__members__.values():
         raise ValidationError(_("This level is not known."), details={"field": "level"})
     if not 0 <= warning_rate <= target_rate <= 100:  # noqa: PLR2004 - percentages

@@ -12,6 +12,7 @@ urlpatterns = [
     path("export.pdf", statistics.export_pdf, name="export_pdf"),
     path("documents/", statistics.documents, name="documents"),
     path("compliance/", statistics.compliance, name="compliance"),
+    path("compliance/targets/", statistics.target_change, name="target_change"),
     path("sent/", statistics.generated, name="generated"),
     path("sent/<int:pk>.<str:fmt>", statistics.generated_file, name="generated_file"),
     path("registers/outgoing/<int:pk>.pdf", registers.outgoing_pdf, name="register_outgoing_pdf"),

@@ -4,6 +4,7 @@ number, the exports, the compliance board, and who may open them."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import openpyxl
@@ -113,3 +114,24 @@ def test_the_api_gives_the_table_and_refuses_clearly(
     assert next(c for c in body["columns"] if c["key"] == "avg_days")["kind"] == "days"
     assert (bad.status_code, bad.json()["code"]) == (422, "bad_period")
     assert refused.status_code == 403
+
+
+@pytest.mark.usefixtures("later")
+def test_the_provinces_inspector_changes_a_target_and_nobody_else(inspector: Any, agency_leader: Any) -> None:
+    from vanthu.audit.models import AuditEvent
+    from vanthu.reports.models import DirectiveTarget
+
+    change = {"level": "COMMUNE", "starts_on": "2020-10-01", "target_rate": "100", "warning_rate": "85"}
+    inspector_client = signed_in(inspector)
+
+    assert signed_in(agency_leader).post(reverse("reports:target_change"), change).status_code == 403
+    wrong = inspector_client.post(reverse("reports:target_change"), change | {"warning_rate": "101"}, follow=True)
+    assert not DirectiveTarget.objects.exists()
+    assert "alert" in wrong.content.decode()
+    inspector_client.post(reverse("reports:target_change"), change)
+
+    target = DirectiveTarget.objects.get(level="COMMUNE")
+    assert (target.starts_on, target.target_rate, target.warning_rate) == (date(2020, 10, 1), 100, 85)
+    assert AuditEvent.objects.filter(action="reports.target.changed").count() == 1
+    page = inspector_client.get(reverse("reports:compliance")).content.decode()
+    assert 'value="2020-10-01"' in page

@@ -6,27 +6,36 @@ from __future__ import annotations
 from typing import Any
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from vanthu.core import clock
+from vanthu.core.errors import DomainError
+from vanthu.core.errors import PermissionDeniedError
 from vanthu.core.errors import ValidationError
 from vanthu.documents.policies import documents_visible_to
 from vanthu.org.models import Person
 from vanthu.reports import measures as m
 from vanthu.reports import presenters
 from vanthu.reports import selectors
+from vanthu.reports import services
 from vanthu.reports.forms import PeriodForm
+from vanthu.reports.forms import TargetForm
 from vanthu.reports.forms import chosen_period
+from vanthu.reports.levels import LEVEL_LABELS
 from vanthu.reports.models import GeneratedReport
 from vanthu.reports.pdf import report_pdf
 from vanthu.reports.periods import PeriodKind
+from vanthu.reports.policies import can_change_targets
 from vanthu.reports.scores import scores
 from vanthu.reports.xlsx import report_xlsx
 
@@ -130,7 +139,39 @@ def compliance(request: HttpRequest) -> HttpResponse:
     person = cast(Person, request.user)
     months, lines = selectors.compliance_board(person=person, now=now)
     context = presenters.compliance_context(months, lines)
+    may_change = can_change_targets(person, now)
+    context["targets"] = [
+        (target, LEVEL_LABELS[level], TargetForm(initial=vars(target) | {"level": level.value}) if may_change else None)
+        for level, target in selectors.targets().items()
+    ]
     return render(request, "reports/compliance.html", context)
+
+
+@login_required
+@require_POST
+def target_change(request: HttpRequest) -> HttpResponse:
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        messages.error(request, f"{form.fields[field].label}: {errors[0]}" if field in form.fields else str(errors[0]))
+        return redirect("reports:compliance")
+    data = form.cleaned_data
+    try:
+        services.directive_target_set(
+            level=data["level"],
+            starts_on=data["starts_on"],
+            target_rate=data["target_rate"],
+            warning_rate=data["warning_rate"],
+            actor=cast(Person, request.user),
+            now=clock.now(),
+        )
+    except DomainError as error:
+        if isinstance(error, PermissionDeniedError):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The directive's target is changed."))
+    return redirect("reports:compliance")
 
 
 @login_required
