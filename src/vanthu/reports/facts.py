@@ -15,23 +15,30 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count
+from django.db.models import Exists
 from django.db.models import F
 from django.db.models import IntegerField
 from django.db.models import Max
+from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models import Subquery
 from django.db.models import Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.db.models.functions import TruncMonth
 
 from vanthu.audit.models import AuditEvent
+from vanthu.core.clock import VIETNAM
 from vanthu.incoming.models import Incoming
+from vanthu.incoming.models import IncomingStatus
 from vanthu.reports import measures as m
 
 OPENING = (m.DIRECTED, m.REOPENED)
 CLOSING = (m.COMPLETED, m.RECALLED)
 DEADLINES = (m.DIRECTED, m.EXTENDED)
 INCOMING_TARGET = "incoming.incoming"
+OPEN_NOW = (IncomingStatus.DIRECTED, IncomingStatus.IN_PROGRESS)
 
 Counts = dict[int, dict[str, int]]  # agency id -> base key -> count
 
@@ -47,7 +54,7 @@ def _window(
     return events.order_by()
 
 
-def _grouped(events: QuerySet[AuditEvent], **aggregates: Any) -> Counts:
+def _grouped(events: QuerySet[Any], **aggregates: Any) -> Counts:
     counts: Counts = defaultdict(dict)
     rows: Iterable[Any] = events.values("agency_id").annotate(**aggregates)
     for row in rows:
@@ -77,7 +84,6 @@ def flow_counts(*, agency_ids: set[int] | None, starts_at: datetime, ends_before
             _window((m.REGISTERED,), agency_ids, starts_at, ends_before),
             in_received=count("in_received"),
             in_paper=count("in_paper"),
-            in_processed=count("in_processed"),
         ),
         _grouped(
             _window((m.COMPLETED,), agency_ids, starts_at, ends_before),
@@ -90,6 +96,81 @@ def flow_counts(*, agency_ids: set[int] | None, starts_at: datetime, ends_before
         for agency_id, values in group.items():
             counts[agency_id].update(values)
     return counts
+
+
+PROCESSED_FROM = "in_processed_from:"  # + "YYYY-MM": first directions, by the month of registration
+
+
+def _first_directions(agency_ids: set[int] | None, starts_at: datetime, ends_before: datetime) -> QuerySet[AuditEvent]:
+    """The directions of the window that were the document's first, with its registration moment."""
+    earlier = AuditEvent.objects.filter(
+        action=m.DIRECTED,
+        target_type=OuterRef("target_type"),
+        target_id=OuterRef("target_id"),
+        occurred_at__lt=OuterRef("occurred_at"),
+    )
+    registered = (
+        AuditEvent.objects.filter(
+            action=m.REGISTERED, target_type=OuterRef("target_type"), target_id=OuterRef("target_id")
+        )
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+    return (
+        _window((m.DIRECTED,), agency_ids, starts_at, ends_before)
+        .filter(~Exists(earlier))
+        .annotate(registered_at=Subquery(registered))
+    )
+
+
+def processed_counts(
+    *, agency_ids: set[int] | None, starts_at: datetime, ends_before: datetime, registered_from: datetime
+) -> Counts:
+    """``in_processed``: the first directions of the window of documents registered since
+    ``registered_from`` (with the window starting there: received in the period and directed in
+    the system before it ended)."""
+    rows = _first_directions(agency_ids, starts_at, ends_before).filter(
+        registered_at__gte=registered_from  # type: ignore[misc]  # an annotation
+    )
+    return _grouped(rows, in_processed=Count("id"))
+
+
+def processed_by_month(*, agency_ids: set[int] | None, starts_at: datetime, ends_before: datetime) -> Counts:
+    """The first directions of the window by agency and month of registration (Vietnam time):
+    ``in_processed_from:YYYY-MM`` — what a rollup keeps so that any run of whole months adds up."""
+    rows = (
+        _first_directions(agency_ids, starts_at, ends_before)
+        .filter(registered_at__isnull=False)  # type: ignore[misc]  # an annotation
+        .annotate(month=TruncMonth("registered_at", tzinfo=VIETNAM))
+        .values("agency_id", "month")
+        .annotate(n=Count("id"))
+    )
+    counts: Counts = defaultdict(dict)
+    for row in rows:
+        month = row["month"]
+        key = f"{PROCESSED_FROM}{month:%Y-%m}"
+        counts[int(row["agency_id"])][key] = int(row["n"])
+    return counts
+
+
+def processed_from(values: dict[str, int], first_month: date, last_month: date) -> int:
+    """The first directions kept in ``values`` of documents registered from ``first_month`` to
+    ``last_month`` (their first days)."""
+    low, high = f"{PROCESSED_FROM}{first_month:%Y-%m}", f"{PROCESSED_FROM}{last_month:%Y-%m}"
+    return sum(value for key, value in values.items() if key.startswith(PROCESSED_FROM) and low <= key <= high)
+
+
+def state_snapshot_counts(*, agency_ids: set[int] | None, today: date) -> Counts:
+    """In progress now (directed or being handled), within deadline or overdue (deadline before
+    today), from the documents' state — the same as the events give at this moment (tested)."""
+    rows = Incoming.objects.filter(status__in=OPEN_NOW)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    return _grouped(
+        rows.order_by(),
+        open_overdue=Count("id", filter=Q(due_date__lt=today)),
+        open_in_time=Count("id", filter=Q(due_date__isnull=True) | Q(due_date__gte=today)),
+    )
 
 
 def _open_targets(*, agency_ids: set[int] | None, ends_before: datetime) -> QuerySet[Any]:
@@ -127,8 +208,24 @@ def snapshot_counts(*, agency_ids: set[int] | None, ends_before: datetime, last_
     return counts
 
 
+def merge(into: Counts, more: Counts) -> Counts:
+    """Add ``more`` into ``into`` (key by key)."""
+    for agency_id, values in more.items():
+        target = into.setdefault(agency_id, {})
+        for key, value in values.items():
+            target[key] = target.get(key, 0) + value
+    return into
+
+
 def base_counts(*, agency_ids: set[int] | None, starts_at: datetime, ends_before: datetime, last_day: date) -> Counts:
+    """Every base count of ``[starts_at, ends_before)`` from the events alone."""
     counts = flow_counts(agency_ids=agency_ids, starts_at=starts_at, ends_before=ends_before)
+    merge(
+        counts,
+        processed_counts(
+            agency_ids=agency_ids, starts_at=starts_at, ends_before=ends_before, registered_from=starts_at
+        ),
+    )
     for agency_id, values in snapshot_counts(agency_ids=agency_ids, ends_before=ends_before, last_day=last_day).items():
         counts.setdefault(agency_id, {}).update(values)
     return counts

@@ -14,12 +14,16 @@ from vanthu.reports.levels import Level
 
 
 class MonthlyRollup(models.Model):
-    """The base counts of one agency for one month (Vietnam time), as the events gave them when
-    ``computed_at``; the month's snapshot counts are taken at its last moment."""
+    """The base counts of one agency for one month (Vietnam time) up to ``through``, as the events
+    gave them; the snapshot counts are taken at ``through``; the first directions are kept by the
+    month of the document's registration, so that any run of whole months adds up exactly."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"))  # its first day
     values = models.JSONField(_("counts"), default=dict)
+    # The events before this moment are counted: the month's end once it is over; the start of
+    # the day of the computation for the month in progress (the page adds the rest from the events).
+    through = models.DateTimeField(_("counted until"))
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

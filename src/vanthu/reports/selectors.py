@@ -128,11 +128,103 @@ def definitions() -> list[Definition]:
     return [Definition(label=f"{x.group} — {x.label}", text=str(x.definition)) for x in m.MEASURES]
 
 
-def period_lines(*, scope: set[int], period: Period) -> list[AgencyLine]:
-    counts = facts.base_counts(
-        agency_ids=scope, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
+FLOW_KEYS = (
+    "out_electronic",
+    "out_paper",
+    "out_signed_agency",
+    "in_received",
+    "in_paper",
+    "done_on_time",
+    "done_late",
+    "days_sum",
+)
+SNAPSHOT = ("open_in_time", "open_overdue")
+Rolled = dict[date, tuple[datetime, facts.Counts]]  # month -> (counted until, values by agency)
+
+
+def _rolled(scope: set[int], months: list[date]) -> Rolled:
+    throughs = dict(MonthlyRollup.objects.filter(month__in=months).values_list("month", "through").distinct())
+    out: Rolled = {month: (through, {}) for month, through in throughs.items()}
+    rows = MonthlyRollup.objects.filter(month__in=months, agency_id__in=scope).values_list(
+        "agency_id", "month", "values"
     )
-    return fold(counts, scope=scope, last_day=period.end)
+    for agency_id, month, values in rows:
+        out[month][1][agency_id] = {key: int(value) for key, value in values.items()}
+    return out
+
+
+def _month_part(  # noqa: PLR0913 - the month, how far, and the run of months it belongs to
+    scope: set[int], first: date, *, until: datetime, registered_from: datetime, run: tuple[date, date], rolled: Rolled
+) -> facts.Counts:
+    """The flow counts of month ``first`` up to ``until`` and its first directions of documents
+    registered in the run of months ``run``: the rollup, then the events after it."""
+    counts: facts.Counts = {}
+    live_from = month_period(first.year, first.month).starts_at
+    if first in rolled and rolled[first][0] <= until:
+        through, by_agency = rolled[first]
+        for agency_id, values in by_agency.items():
+            part = {key: values[key] for key in FLOW_KEYS if key in values}
+            part["in_processed"] = facts.processed_from(values, *run)
+            counts[agency_id] = part
+        live_from = through
+    if live_from < until:
+        facts.merge(counts, facts.flow_counts(agency_ids=scope, starts_at=live_from, ends_before=until))
+        facts.merge(
+            counts,
+            facts.processed_counts(
+                agency_ids=scope, starts_at=live_from, ends_before=until, registered_from=registered_from
+            ),
+        )
+    return counts
+
+
+def _snapshot(scope: set[int], period: Period, *, now: datetime, rolled: Rolled) -> facts.Counts | None:
+    """In progress at the end of the period: now (from the documents' state) for a period not
+    over; the last month's rollup; else the events (None when ``live`` is refused)."""
+    if period.ends_before > now:
+        return facts.state_snapshot_counts(agency_ids=scope, today=vietnam_date(now))
+    last = period.months()[-1]
+    if last in rolled and rolled[last][0] >= period.ends_before:
+        return {
+            agency_id: {key: values.get(key, 0) for key in SNAPSHOT} for agency_id, values in rolled[last][1].items()
+        }
+    return None
+
+
+def period_counts(*, scope: set[int], period: Period, now: datetime, live: bool = True) -> facts.Counts:
+    """The base counts of ``period``: whole months from the rollups and the events after them;
+    any other range from the events."""
+    if not period.is_whole_months:
+        return facts.base_counts(
+            agency_ids=scope, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
+        )
+    until = min(period.ends_before, now)
+    months = [first for first in period.months() if month_period(first.year, first.month).starts_at < until]
+    rolled = _rolled(scope, months)
+    counts: facts.Counts = {}
+    for first in months:
+        if not live and first not in rolled:
+            continue
+        month_until = min(month_period(first.year, first.month).ends_before, until)
+        part = _month_part(
+            scope,
+            first,
+            until=month_until,
+            registered_from=period.starts_at,
+            run=(period.start, period.months()[-1]),
+            rolled=rolled,
+        )
+        facts.merge(counts, part)
+    snapshot = _snapshot(scope, period, now=now, rolled=rolled)
+    if snapshot is None and live:
+        snapshot = facts.snapshot_counts(agency_ids=scope, ends_before=period.ends_before, last_day=period.end)
+    for agency_id, values in (snapshot or {}).items():
+        counts.setdefault(agency_id, {}).update(values)
+    return counts
+
+
+def period_lines(*, scope: set[int], period: Period, now: datetime) -> list[AgencyLine]:
+    return fold(period_counts(scope=scope, period=period, now=now), scope=scope, last_day=period.end)
 
 
 def table_from_lines(lines: list[AgencyLine], *, period: Period, now: datetime) -> ReportTable:
@@ -183,13 +275,13 @@ def table_from_lines(lines: list[AgencyLine], *, period: Period, now: datetime) 
 def period_table(*, person: Person, period: Period, now: datetime) -> ReportTable:
     """The statistics of ``period`` for the agencies ``person`` oversees."""
     scope = require_scope(person, now)
-    return table_from_lines(period_lines(scope=scope, period=period), period=period, now=now)
+    return table_from_lines(period_lines(scope=scope, period=period, now=now), period=period, now=now)
 
 
 def province_table(*, period: Period, now: datetime) -> ReportTable:
     """The whole province (the periodic report sent to the Department of Finance)."""
     scope = set(Agency.objects.values_list("pk", flat=True))
-    return table_from_lines(period_lines(scope=scope, period=period), period=period, now=now)
+    return table_from_lines(period_lines(scope=scope, period=period, now=now), period=period, now=now)
 
 
 # --- months (charts, compliance board) -------------------------------------------------------
@@ -208,29 +300,16 @@ def closed_months(*, now: datetime, count: int) -> list[date]:
 def monthly_counts(
     *, scope: set[int], months: list[date], now: datetime, live_recent: int = 1
 ) -> dict[date, facts.Counts]:
-    """Base counts by month and (event) agency: the rollups of closed months; a month without its
-    rollup (or not over yet) is computed from the events when it is one of the ``live_recent``
-    latest asked for (the daily job has not run yet), else left empty (older months are never
-    recomputed on a page: at province scale that is the job's work)."""
-    today = vietnam_date(now)
-    out: dict[date, facts.Counts] = {}
-    rolled: dict[date, facts.Counts] = defaultdict(dict)
-    for agency_id, month, values in MonthlyRollup.objects.filter(month__in=months, agency_id__in=scope).values_list(
-        "agency_id", "month", "values"
-    ):
-        rolled[month][agency_id] = {key: int(value) for key, value in values.items()}
-    rolled_months = set(MonthlyRollup.objects.filter(month__in=months).values_list("month", flat=True).distinct())
+    """Base counts by month and (event) agency: from the rollups and the events after them; a
+    month without any rollup is computed from the events only when it is one of the
+    ``live_recent`` latest asked for (the daily job has not run yet), else left empty: older
+    months are never recomputed on a page (at province scale that is the job's work)."""
     recent = set(sorted(months)[-live_recent:]) if live_recent > 0 else set()
+    out: dict[date, facts.Counts] = {}
     for first in months:
-        if first in rolled_months and next_month(first) <= today:
-            out[first] = rolled[first]
-        elif first not in recent:
-            out[first] = {}
-        else:
-            period = month_period(first.year, first.month)
-            out[first] = facts.base_counts(
-                agency_ids=scope, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
-            )
+        out[first] = period_counts(
+            scope=scope, period=month_period(first.year, first.month), now=now, live=first in recent
+        )
     return out
 
 

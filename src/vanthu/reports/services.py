@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vanthu.audit import services as audit
+from vanthu.core.clock import start_of_vietnam_day
 from vanthu.core.clock import vietnam_date
 from vanthu.core.errors import ValidationError
 from vanthu.core.selectors import calendar_load
@@ -24,7 +25,6 @@ from vanthu.reports.models import GeneratedReport
 from vanthu.reports.models import MonthlyRollup
 from vanthu.reports.pdf import report_pdf
 from vanthu.reports.periods import month as month_period
-from vanthu.reports.periods import next_month
 from vanthu.reports.periods import periods_ending_with
 from vanthu.reports.periods import previous_month
 from vanthu.reports.policies import can_change_targets
@@ -34,20 +34,31 @@ from vanthu.reports.tables import ReportTable
 from vanthu.reports.xlsx import report_xlsx
 
 
+def rollup_values(*, first: date, through: datetime) -> facts.Counts:
+    """One month's base counts of every agency, from its first moment to ``through``."""
+    period = month_period(first.year, first.month)
+    counts = facts.flow_counts(agency_ids=None, starts_at=period.starts_at, ends_before=through)
+    facts.merge(counts, facts.processed_by_month(agency_ids=None, starts_at=period.starts_at, ends_before=through))
+    last_day = vietnam_date(through - timedelta(microseconds=1))
+    for agency_id, values in facts.snapshot_counts(agency_ids=None, ends_before=through, last_day=last_day).items():
+        counts.setdefault(agency_id, {}).update(values)
+    return counts
+
+
 @transaction.atomic
 def rollup_month(*, first: date, now: datetime) -> int:
-    """Recompute one month's counts for every agency from the events (a month not over yet is
-    refused: its numbers still move). Returns the number of agencies with a row."""
-    if next_month(first) > vietnam_date(now):
-        raise ValidationError(_("The month is not over yet."), code="month_not_over")
+    """Recompute one month's counts for every agency from the events: to its end once it is
+    over, to the start of today for the month in progress (a month still to come is refused).
+    Returns the number of agencies with a row."""
     period = month_period(first.year, first.month)
-    counts = facts.base_counts(
-        agency_ids=None, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
-    )
+    through = min(period.ends_before, start_of_vietnam_day(vietnam_date(now)))
+    if through <= period.starts_at:
+        raise ValidationError(_("The month has not begun yet."), code="month_not_begun")
+    counts = rollup_values(first=period.start, through=through)
     MonthlyRollup.objects.filter(month=period.start).delete()
     MonthlyRollup.objects.bulk_create(
         [
-            MonthlyRollup(agency_id=agency_id, month=period.start, values=values, computed_at=now)
+            MonthlyRollup(agency_id=agency_id, month=period.start, values=values, through=through, computed_at=now)
             for agency_id, values in counts.items()
             if any(values.values())
         ]
@@ -57,7 +68,7 @@ def rollup_month(*, first: date, now: datetime) -> int:
         actor=None,
         agency=None,
         now=now,
-        data={"month": period.start.isoformat(), "agencies": len(counts)},
+        data={"month": period.start.isoformat(), "through": through.isoformat(), "agencies": len(counts)},
     )
     return len(counts)
 
@@ -125,18 +136,24 @@ def report_keep(*, table: ReportTable, kind: str, xlsx: bytes, pdf: bytes, now: 
 
 
 def rollups_catch_up(*, now: datetime, months: int = 13) -> list[date]:
-    """Roll up each of the last ``months`` closed months that has no rollup yet (the daily job;
-    a month's events do not change once it is over). The months rolled up."""
+    """The daily job: each of the last ``months`` months over without a final rollup gets one
+    (a month's events do not change once it is over), and the month in progress is counted to
+    the start of today. The months rolled up."""
     today = vietnam_date(now)
-    first = today.replace(day=1)
-    done = set(MonthlyRollup.objects.values_list("month", flat=True).distinct())
+    current = today.replace(day=1)
+    kept = set(MonthlyRollup.objects.values_list("month", "through").distinct())
+    done = {month for month, through in kept if through >= month_period(month.year, month.month).ends_before}
     rolled = []
+    first = current
     for _index in range(months):
         first = (first - timedelta(days=1)).replace(day=1)
         if first not in done:
             rollup_month(first=first, now=now)
             rolled.append(first)
-    return rolled
+    if start_of_vietnam_day(today) > month_period(current.year, current.month).starts_at:
+        rollup_month(first=current, now=now)
+        rolled.append(current)
+    return sorted(rolled)
 
 
 def is_first_working_day(day: date) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from vanthu.core.errors import PermissionDeniedError
+from vanthu.org.models import Agency
 from vanthu.org.models import Role
 from vanthu.org.tests.factories import person_with_role
 from vanthu.reports import facts
@@ -128,31 +129,53 @@ def test_every_number_lists_its_documents(world: World, inspector: Any) -> None:
         assert listed.total == _row(table, world.stc.pk)[key], key
 
 
+PERIODS = [
+    month(2026, 3),
+    month(2026, 4),
+    period_of(PeriodKind.QUARTER, 2026, 1),
+    period_of(PeriodKind.QUARTER, 2026, 2),
+    period_of(PeriodKind.HALF, 2026),
+    period_of(PeriodKind.YEAR, 2026),
+]
+
+
 def test_rollups_equal_a_recomputation_from_the_events(world: World) -> None:
-    for number in (1, 2, 3, 4, 5):
-        services.rollup_month(first=date(2026, number, 1), now=LATER)
+    scope = set(Agency.objects.values_list("pk", flat=True))
+    from_events = [selectors.period_counts(scope=scope, period=period, now=LATER) for period in PERIODS]
 
-    for number in (3, 4):
-        period = month(2026, number)
-        recomputed = facts.base_counts(
-            agency_ids=None, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
-        )
-        stored = {row.agency_id: row.values for row in MonthlyRollup.objects.filter(month=period.start)}
-        assert stored == {agency: values for agency, values in recomputed.items() if any(values.values())}
-    by_month = selectors.monthly_counts(scope={world.stc.pk}, months=[date(2026, 3, 1), date(2026, 4, 1)], now=LATER)
-    assert by_month[date(2026, 3, 1)][world.stc.pk]["out_electronic"] == 2
-    # The additive counts of the months add up to the quarter's.
-    quarter = facts.flow_counts(agency_ids=None, starts_at=at(1, 1, 0), ends_before=at(4, 1, 0))
-    months = MonthlyRollup.objects.filter(month__in=[date(2026, n, 1) for n in (1, 2, 3)], agency=world.stc)
-    summed = sum(row.values.get("out_electronic", 0) for row in months)
-    assert summed == quarter[world.stc.pk]["out_electronic"] == 2
+    rolled = services.rollups_catch_up(now=LATER)
+
+    assert rolled[0] == date(2025, 10, 1)  # the 13 months over, then the one in progress
+    assert rolled[-1] == date(2026, 11, 1)  # the month in progress, counted to the start of today
+    november = MonthlyRollup.objects.filter(month=date(2026, 11, 1)).values_list("through", flat=True).distinct()
+    assert set(november) <= {at(11, 26, 0)}
+    for period, expected in zip(PERIODS, from_events, strict=True):
+        from_rollups = selectors.period_counts(scope=scope, period=period, now=LATER)
+        assert _nonzero(from_rollups) == _nonzero(expected), period.label
+    march = MonthlyRollup.objects.get(month=date(2026, 3, 1), agency=world.stc)
+    assert march.through == at(4, 1, 0)
+    assert march.values["in_processed_from:2026-03"] == 1  # I1; I2 (registered in March) was directed in April
+    april = MonthlyRollup.objects.get(month=date(2026, 4, 1), agency=world.stc)
+    assert (april.values["in_processed_from:2026-03"], april.values["in_processed_from:2026-04"]) == (1, 1)
 
 
-def test_a_month_not_over_is_not_rolled_up(world: World) -> None:
+def _nonzero(counts: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:
+    kept = {agency: {k: v for k, v in values.items() if v} for agency, values in counts.items()}
+    return {agency: values for agency, values in kept.items() if values}
+
+
+def test_the_state_of_the_documents_gives_the_snapshot_the_events_give(world: World) -> None:
+    from_state = facts.state_snapshot_counts(agency_ids=None, today=date(2026, 11, 26))
+    from_events = facts.snapshot_counts(agency_ids=None, ends_before=LATER, last_day=date(2026, 11, 25))
+
+    assert _nonzero(from_state) == _nonzero(from_events) == {world.stc.pk: {"open_overdue": 1}}
+
+
+def test_a_month_to_come_is_not_rolled_up(world: World) -> None:
     from vanthu.core.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        services.rollup_month(first=date(2026, 11, 1), now=LATER)
+        services.rollup_month(first=date(2026, 12, 1), now=LATER)
 
 
 class TestWhoReads:

@@ -61,7 +61,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if period is None:
         status = 400
     else:
-        table = selectors.table_from_lines(selectors.period_lines(scope=scope, period=period), period=period, now=now)
+        table = selectors.table_from_lines(
+            selectors.period_lines(scope=scope, period=period, now=now), period=period, now=now
+        )
         query = presenters.period_query(period)
         context |= {
             "period": period,
