@@ -11,6 +11,10 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         from vanthu.audit.labels import register_action_labels
+        from vanthu.ops.demo import on_demo_province_loaded
         from vanthu.ops.events import ACTION_LABELS
+        from vanthu.org.signals import demo_province_loaded
 
         register_action_labels(ACTION_LABELS)
+        # After the outgoing and incoming parts of the demo (their apps come first in INSTALLED_APPS).
+        demo_province_loaded.connect(on_demo_province_loaded, dispatch_uid="ops-demo-history")

@@ -31,5 +31,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 VANTHU_TWO_FACTOR_REQUIRED = True
 VANTHU_DEMO = False
+VANTHU_DEMO_HISTORY = False  # the demo's year of history (vanthu.ops.demo): only the tests that check it load it
 VANTHU_SMS_GATEWAY = "vanthu.notify.sms.MemorySmsGateway"
 AXES_ENABLED = True

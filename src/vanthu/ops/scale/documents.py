@@ -84,7 +84,7 @@ class IncomingPlan:
     source: str  # INTERNAL, PAPER, ELECTRONIC
     clerk: PersonPlan
     leader: PersonPlan
-    lead_unit: UnitPlan
+    lead_unit: UnitPlan | None  # None: directed to ``lead_person`` in person (no unit, no assignment step)
     lead_person: PersonPlan
     cooperate_unit: UnitPlan | None
     working_days: int
@@ -105,7 +105,7 @@ class IncomingPlan:
 @dataclass(eq=False)
 class OutgoingPlan:
     agency: AgencyPlan
-    unit: UnitPlan
+    unit: UnitPlan | None  # the drafting unit; None: drafted for the agency itself (no unit)
     drafter: PersonPlan
     reviewer: PersonPlan
     signer: PersonPlan
@@ -123,6 +123,7 @@ class OutgoingPlan:
     recipients: list[IncomingPlan] = field(default_factory=list)
     number: int | None = None
     register_id: int | None = None
+    is_paper: bool = False  # signed on paper and registered (written by a subclass that plans such documents)
 
     @property
     def status(self) -> str:
@@ -247,7 +248,10 @@ class DocumentGenerator:
         self.pending: list[_PendingEvent] = []
         self.order = 0
         self.chains: dict[int, tuple[int, str]] = {}
-        self.registers: dict[tuple[int, str], int] = {}
+        self.registers: dict[tuple[int, str, int], int] = {}
+        self.register_years: dict[int, int] = {}
+        self._opened: dict[int, tuple[AgencyPlan, str, datetime, PersonPlan]] = {}
+        self._counts: dict[int, int] = {}  # the last number taken in each register
         self.events_written = 0
 
     # --- planning ---------------------------------------------------------------------------------
@@ -425,19 +429,23 @@ class DocumentGenerator:
         return items
 
     def _register(self, agency: AgencyPlan, scope: str, opened_at: datetime, clerk: PersonPlan) -> int:
-        key = (agency.id, scope)
+        """The register of the agency, scope and year (in Vietnam time) of ``opened_at``: opened on first use."""
+        year = self.timeline.local_date(opened_at).year
+        key = (agency.id, scope, year)
         register_id = self.registers.get(key)
         if register_id is None:
             register_id = self.writer.tables[Register].allocate()
             self.registers[key] = register_id
+            self.register_years[register_id] = year
             self._opened[register_id] = (agency, scope, opened_at, clerk)
         return register_id
+
+    def _year_of(self, register_id: int | None) -> int:
+        return self.register_years.get(register_id, self.year) if register_id is not None else self.year
 
     def _number(self, items: list[OutgoingPlan | IncomingPlan]) -> None:
         """Numbers of the outgoing register in issuance order and arrival numbers in registration
         order, per agency: consecutive from 01, without gaps."""
-        self._opened: dict[int, tuple[AgencyPlan, str, datetime, PersonPlan]] = {}
-        self._counts: dict[int, int] = {}
         arrivals: list[IncomingPlan] = []
         for item in items:
             if isinstance(item, OutgoingPlan):
@@ -541,6 +549,10 @@ class DocumentGenerator:
             self._chain_events(before=key - CHAIN_LAG)
             self.progress(written)
         self._chain_events(before=None)
+        self._write_heads()
+
+    def _write_heads(self) -> None:
+        """The head of each chain (the last event's sequence number and hash)."""
         heads = self.writer.tables[AuditChainHead]
         for agency_id, (seq, digest) in sorted(self.chains.items()):
             self.writer.add(heads, (f"agency:{agency_id}", seq, digest))
@@ -550,9 +562,10 @@ class DocumentGenerator:
         for register_id, (agency, scope, opened_at, clerk) in sorted(self._opened.items()):
             code, name = ("DI", "Sổ văn bản đi") if scope == "OUTGOING" else ("DEN", "Sổ văn bản đến")
             last = self._counts[register_id]
+            year = self.register_years[register_id]
             self.writer.add(
                 table,
-                (register_id, agency.id, self.year, scope, code, name, None, "", last + 1, None, opened_at, opened_at),
+                (register_id, agency.id, year, scope, code, name, None, "", last + 1, None, opened_at, opened_at),
             )
             self._event(
                 opened_at,
@@ -561,8 +574,8 @@ class DocumentGenerator:
                 "documents.register.opened",
                 "documents.register",
                 register_id,
-                f"{name} {self.year}",
-                {"year": self.year, "scope": scope, "code": code},
+                f"{name} {year}",
+                {"year": year, "scope": scope, "code": code},
             )
 
     def _document_label(self, number: int | None, symbol: str, subject: str) -> str:
@@ -574,11 +587,13 @@ class DocumentGenerator:
         agency, info = plan.agency, self.types[plan.type_code]
         document_id = tables[Document].allocate()
         outgoing_id = tables[Outgoing].allocate()
-        symbol = (
-            f"{info.abbreviation}-{agency.abbreviation}"
-            if info.abbreviation
-            else f"{agency.abbreviation}-{plan.unit.abbreviation}"
-        )
+        unit_id = plan.unit.id if plan.unit is not None else None
+        if info.abbreviation:
+            symbol = f"{info.abbreviation}-{agency.abbreviation}"
+        elif plan.unit is not None:
+            symbol = f"{agency.abbreviation}-{plan.unit.abbreviation}"
+        else:  # a công văn drafted for the agency itself: the agency alone
+            symbol = agency.abbreviation
         status = plan.status
         head_title, deputy_title = agency.head_title
         authority = "" if plan.signer_is_head else "KT"
@@ -587,7 +602,7 @@ class DocumentGenerator:
         position = head_title if plan.signer_is_head else deputy_title
         issued_date = self.timeline.local_date(plan.issued_at) if plan.issued_at else None
         pages = self.pdfs.pages[plan.pdf]
-        identifier = f"{agency.code}.{self.year}.{_base36(document_id).rjust(6, '0')}"
+        identifier = f"{agency.code}.{self._year_of(plan.register_id)}.{_base36(document_id).rjust(6, '0')}"
         versions: list[tuple[int, int, str, str, PersonPlan, datetime, str]] = []
         version_table, file_table = tables[DocumentVersion], tables[DocumentFile]
         versions.append(
@@ -632,7 +647,7 @@ class DocumentGenerator:
                 "",
                 identifier,
                 "BORN_DIGITAL",
-                plan.unit.id,
+                unit_id,
                 None,
                 versions[-1][0],
                 plan.drafter.id,
@@ -681,22 +696,23 @@ class DocumentGenerator:
                     False,
                 ),
             )
-        writer.add(
-            recipient_table,
-            (
-                recipient_table.allocate(),
-                document_id,
-                len(plan.recipients) + 1,
-                "UNIT",
-                None,
-                plan.unit.id,
-                plan.unit.name,
-                "",
-                "NONE",
-                "",
-                False,
-            ),
-        )
+        if plan.unit is not None:
+            writer.add(
+                recipient_table,
+                (
+                    recipient_table.allocate(),
+                    document_id,
+                    len(plan.recipients) + 1,
+                    "UNIT",
+                    None,
+                    plan.unit.id,
+                    plan.unit.name,
+                    "",
+                    "NONE",
+                    "",
+                    False,
+                ),
+            )
         entry_id = tables[RegisterEntry].allocate() if plan.number is not None else None
         started = plan.issued_at - ISSUE_START_BEFORE if plan.issued_at is not None else None
         if entry_id is not None:
@@ -724,7 +740,7 @@ class DocumentGenerator:
                 agency.id,
                 status,
                 plan.drafter.id,
-                plan.unit.id,
+                unit_id,
                 plan.register_id,
                 entry_id,
                 False,
@@ -820,7 +836,7 @@ class DocumentGenerator:
             {
                 "document_id": document_id,
                 "document_type": plan.type_code,
-                "recipients": len(plan.recipients) + 1,
+                "recipients": len(plan.recipients) + (1 if plan.unit is not None else 0),
                 "notices": [],
                 "reply_to": None,
             },
@@ -879,8 +895,13 @@ class DocumentGenerator:
                 "documents.number.allocated",
                 "documents.registerentry",
                 entry_id,
-                f"Sổ văn bản đi {self.year} #{plan.number:02d}",
-                {"register": "DI", "year": self.year, "number": plan.number, "document": document_id},
+                f"Sổ văn bản đi {self._year_of(plan.register_id)} #{plan.number:02d}",
+                {
+                    "register": "DI",
+                    "year": self._year_of(plan.register_id),
+                    "number": plan.number,
+                    "document": document_id,
+                },
             )
             assert plan.issued_at is not None  # noqa: S101
             self._event(
@@ -1183,7 +1204,8 @@ class DocumentGenerator:
             refused_reason = plan.refused_reason = self.rng.choice(words.REFUSAL_REASONS)
         instruction = ""
         if plan.directed_at is not None:
-            instruction = self.rng.choice(words.INSTRUCTIONS).format(unit=plan.lead_unit.name)
+            to_whom = plan.lead_unit.name if plan.lead_unit is not None else f"đồng chí {plan.lead_person.full_name}"
+            instruction = self.rng.choice(words.INSTRUCTIONS).format(unit=to_whom)
         result = self.rng.choice(words.RESULTS) if plan.completed_at is not None else ""
         writer.add(
             tables[Incoming],
@@ -1302,6 +1324,7 @@ class DocumentGenerator:
         if plan.registered_at is None:
             return incoming_id
         assert plan.arrival_number is not None  # noqa: S101 - registered means numbered
+        year = self._year_of(plan.register_id)
         writer.add(
             tables[RegisterEntry],
             (
@@ -1325,8 +1348,8 @@ class DocumentGenerator:
             "documents.number.allocated",
             "documents.registerentry",
             entry_id,
-            f"Sổ văn bản đến {self.year} #{plan.arrival_number:02d}",
-            {"register": "DEN", "year": self.year, "number": plan.arrival_number, "document": document_id},
+            f"Sổ văn bản đến {year} #{plan.arrival_number:02d}",
+            {"register": "DEN", "year": year, "number": plan.arrival_number, "document": document_id},
         )
         writer.add(
             trace,
@@ -1341,7 +1364,7 @@ class DocumentGenerator:
                 "ARRIVED",
                 "REGISTERED",
                 _("Registered with arrival number %(number)s.") % {"number": f"{plan.arrival_number:02d}"},
-                _dumps({"arrival_number": plan.arrival_number, "year": self.year, "duplicates": []}),
+                _dumps({"arrival_number": plan.arrival_number, "year": year, "duplicates": []}),
             ),
         )
         self._event(
@@ -1354,9 +1377,10 @@ class DocumentGenerator:
             label(),
             {
                 "document": document_id,
+                "source": plan.source,
                 "arrival_number": plan.arrival_number,
                 "register": "DEN",
-                "year": self.year,
+                "year": year,
                 "duplicates": [],
                 "changed": [],
             },
@@ -1368,12 +1392,15 @@ class DocumentGenerator:
         completed = plan.completed_at
         closed = "DONE" if completed else "OPEN"
         lead_id = assignment_table.allocate()
+        # Directed to a unit (whose head then assigns a person), or to a person directly.
+        lead_unit_id = plan.lead_unit.id if plan.lead_unit is not None else None
+        lead_person_id = None if plan.lead_unit is not None else plan.lead_person.id
         described = [
             {
                 "id": lead_id,
                 "role": "LEAD",
-                "unit": plan.lead_unit.id,
-                "person": None,
+                "unit": lead_unit_id,
+                "person": lead_person_id,
                 "due_date": due.isoformat() if due else None,
             }
         ]
@@ -1384,8 +1411,8 @@ class DocumentGenerator:
                 incoming_id,
                 None,
                 "LEAD",
-                plan.lead_unit.id,
-                None,
+                lead_unit_id,
+                lead_person_id,
                 closed,
                 due,
                 instruction,
@@ -1450,55 +1477,12 @@ class DocumentGenerator:
         self._event(
             plan.directed_at, agency.id, plan.leader, "incoming.document.directed", target, incoming_id, label(), data
         )
-        if plan.assigned_at is None:
-            return incoming_id
-        unit_leader = plan.lead_unit.leader
-        assert unit_leader is not None  # noqa: S101 - every unit has a leader
-        child_id = assignment_table.allocate()
-        writer.add(
-            assignment_table,
-            (
-                child_id,
-                incoming_id,
-                lead_id,
-                "LEAD",
-                plan.lead_unit.id,
-                plan.lead_person.id,
-                closed,
-                due,
-                "",
-                unit_leader.id,
-                plan.assigned_at,
-                completed,
-                None,
-            ),
-        )
-        data = {
-            "parent": lead_id,
-            "role": "LEAD",
-            "unit": plan.lead_unit.id,
-            "person": plan.lead_person.id,
-            "due_date": due.isoformat() if due else None,
-        }
-        writer.add(
-            trace,
-            (
-                trace.allocate(),
-                incoming_id,
-                child_id,
-                "ASSIGNED",
-                plan.assigned_at,
-                unit_leader.id,
-                unit_leader.full_name,
-                "DIRECTED",
-                "DIRECTED",
-                "",
-                _dumps(data),
-            ),
-        )
-        self._event(
-            plan.assigned_at, agency.id, unit_leader, "incoming.document.assigned", target, incoming_id, label(), data
-        )
+        if plan.lead_unit is not None:
+            if plan.assigned_at is None:
+                return incoming_id
+            child_id = self._write_assigned(plan, plan.lead_unit, incoming_id, lead_id, closed, label())
+        else:
+            child_id = lead_id  # directed to the person: their own assignment is the one they act on
         handler = plan.lead_person
         if plan.progress_at is not None:
             writer.add(
@@ -1552,9 +1536,98 @@ class DocumentGenerator:
                 target,
                 incoming_id,
                 label(),
-                {"from": "IN_PROGRESS", "assignments_closed": 3 if plan.cooperate_unit is not None else 2},
+                {
+                    "from": "IN_PROGRESS",
+                    "assignments_closed": (2 if plan.lead_unit is not None else 1)
+                    + (1 if plan.cooperate_unit is not None else 0),
+                    **self._completion_facts(plan, document_id, completed),
+                },
             )
         return incoming_id
+
+    def _completion_facts(self, plan: IncomingPlan, document_id: int, completed: datetime) -> dict[str, Any]:
+        """What ``incoming.services.handling.completion_facts`` writes: the deadline, whether the
+        completion day (Vietnam time) was after it, the working days from registration to completion."""
+        timeline = self.timeline
+        day = timeline.local_date(completed)
+        start = timeline.local_date(plan.registered_at or plan.received_at)
+        due = plan.due_date
+        return {
+            "document": document_id,
+            "due_date": due.isoformat() if due else None,
+            "late": bool(due and day > due),
+            "working_days": max(0, timeline.working_days_between(start, day)),
+        }
+
+    def _write_assigned(  # noqa: PLR0913 - the facts of one assignment step
+        self,
+        plan: IncomingPlan,
+        lead_unit: UnitPlan,
+        incoming_id: int,
+        lead_id: int,
+        closed: str,
+        label: str,
+    ) -> int:
+        """The lead unit's head assigns the person who handles it: the child assignment, its trace and event."""
+        assert plan.assigned_at is not None  # noqa: S101 - called for assigned documents
+        writer, tables = self.writer, self.writer.tables
+        assignment_table, trace = tables[Assignment], tables[TraceEntry]
+        due, completed = plan.due_date, plan.completed_at
+        unit_leader = lead_unit.leader
+        assert unit_leader is not None  # noqa: S101 - every unit has a leader
+        child_id = assignment_table.allocate()
+        writer.add(
+            assignment_table,
+            (
+                child_id,
+                incoming_id,
+                lead_id,
+                "LEAD",
+                lead_unit.id,
+                plan.lead_person.id,
+                closed,
+                due,
+                "",
+                unit_leader.id,
+                plan.assigned_at,
+                completed,
+                None,
+            ),
+        )
+        data = {
+            "parent": lead_id,
+            "role": "LEAD",
+            "unit": lead_unit.id,
+            "person": plan.lead_person.id,
+            "due_date": due.isoformat() if due else None,
+        }
+        writer.add(
+            trace,
+            (
+                trace.allocate(),
+                incoming_id,
+                child_id,
+                "ASSIGNED",
+                plan.assigned_at,
+                unit_leader.id,
+                unit_leader.full_name,
+                "DIRECTED",
+                "DIRECTED",
+                "",
+                _dumps(data),
+            ),
+        )
+        self._event(
+            plan.assigned_at,
+            plan.agency.id,
+            unit_leader,
+            "incoming.document.assigned",
+            "incoming.incoming",
+            incoming_id,
+            label,
+            data,
+        )
+        return child_id
 
 
 def _cumulative(weights: list[float]) -> list[float]:

@@ -141,3 +141,36 @@ def pdfs_store(*, now: datetime) -> PdfSet:
     for scan in scans:
         pdfs.scans.append(blob_store_bytes(data=scan, now=now).sha256)
     return pdfs
+
+
+@lru_cache(maxsize=len(LAYOUTS))
+def _issued_bytes(index: int) -> tuple[bytes, int]:
+    parent, agency, title, subject, issuer, symbol = LAYOUTS[index]
+    pages = 1 + index % 2
+    data = decision_pdf(
+        number_placeholder=f"{12 + index}{symbol}",
+        pages=pages,
+        parent_name=parent,
+        agency_name=agency,
+        type_title=title,
+        subject=subject,
+        issuer_line=issuer,
+    )
+    return data, pages
+
+
+def pdfs_store_light(*, now: datetime, layouts: int = 2) -> PdfSet:
+    """Fewer files, made in a second or two: the issued file of the first ``layouts`` layouts stands
+    for the draft, the signed and the issued file alike (for documents nobody reviews file by file,
+    e.g. the demo's past); the scans as ``pdfs_store``'s."""
+    pdfs = PdfSet()
+    for index in range(min(layouts, len(LAYOUTS))):
+        data, pages = _issued_bytes(index)
+        sha256 = blob_store_bytes(data=data, now=now).sha256
+        pdfs.drafts.append(sha256)
+        pdfs.signed.append(sha256)
+        pdfs.issued.append(sha256)
+        pdfs.pages.append(pages)
+    for index in range(SCAN_COUNT):
+        pdfs.scans.append(blob_store_bytes(data=_scan(index), now=now).sha256)
+    return pdfs

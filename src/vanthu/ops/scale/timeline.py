@@ -42,6 +42,13 @@ class Timeline:
             return self.days[index + count]
         return self.days[index + max(count - 1, 0)] if count > 0 else self.days[index]
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end], as ``WorkingCalendar.working_days_between``: a lookup."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        one = timedelta(days=1)
+        return self.index_of[end + one] - self.index_of[start + one]
+
     @staticmethod
     def at(day: date, minutes: int) -> datetime:
         """The moment ``minutes`` after midnight, Vietnam time, of ``day``, in UTC."""

@@ -38,6 +38,7 @@ from vanthu.incoming import policies as incoming_policies
 from vanthu.incoming import selectors as incoming_selectors
 from vanthu.incoming.models import Assignment
 from vanthu.incoming.models import Incoming
+from vanthu.incoming.services.handling import completion_facts
 from vanthu.incoming.services.registration import incoming_register
 from vanthu.ops.scale.documents import canonical_content
 from vanthu.ops.scale.documents import compact_json
@@ -129,6 +130,27 @@ class TestSeedScale:
         assert Incoming.objects.filter(source="PAPER", document__origin="DIGITISED").exists()
         assert Incoming.objects.filter(status__in=["DIRECTED", "IN_PROGRESS"], due_date__lt=today).exists()
         assert Outgoing.objects.filter(status="ISSUED").count() > Outgoing.objects.exclude(status="ISSUED").count()
+
+    def test_registration_and_completion_events_carry_what_the_statistics_count(self, seeded: SeedReport) -> None:
+        """The shapes ``incoming.services`` write: the source of a registration; the deadline, the
+        lateness and the working days of a completion, as ``handling.completion_facts`` computes them."""
+        registered = AuditEvent.objects.filter(action="incoming.document.registered")
+        sources = dict(Incoming.objects.values_list("pk", "source"))
+        assert registered.exists()
+        for event in registered:
+            assert event.data["source"] == sources[int(event.target_id)]
+        completed = AuditEvent.objects.filter(action="incoming.document.completed")
+        assert completed.exists()
+        rows = {row.pk: row for row in Incoming.objects.filter(status="DONE")}
+        late = 0
+        for event in completed:
+            incoming = rows[int(event.target_id)]
+            facts = completion_facts(incoming, event.occurred_at)
+            assert {key: event.data[key] for key in facts} == facts, event.target_id
+            assert incoming.due_date is not None
+            assert event.data["due_date"] == incoming.due_date.isoformat()
+            late += event.data["late"]
+        assert 0 < late < completed.count()
 
     def test_an_officer_sees_in_the_queue_only_what_policy_allows(self, seeded: SeedReport) -> None:
         officer = Person.objects.get(username=seeded.accounts["department"]["OFFICER"])
@@ -280,6 +302,17 @@ class TestTimeline:
             for count in (0, 1, 2, 5, 20):
                 assert timeline.add(day, count) == calendar.add_working_days(day, count), (day, count)
             day += timedelta(days=1)
+
+    def test_counts_working_days_between_as_the_calendar_does(self) -> None:
+        calendar = WorkingCalendar()
+        timeline = Timeline(calendar, date(2025, 12, 1), date(2026, 12, 31))
+        start = date(2026, 1, 1)
+        while start <= date(2026, 12, 31):
+            for span in (0, 1, 3, 9, 40):
+                end = start + timedelta(days=span)
+                assert timeline.working_days_between(start, end) == calendar.working_days_between(start, end)
+                assert timeline.working_days_between(end, start) == calendar.working_days_between(end, start)
+            start += timedelta(days=1)
 
     def test_places_moments_in_office_hours_in_vietnam(self) -> None:
         moment = Timeline.at(date(2026, 3, 2), 7 * 60 + 30)
