@@ -10,6 +10,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,18 +57,11 @@ def format_value(value: int | float | None, kind: ValueKind) -> str:
 
 
 @dataclass(frozen=True)
-class Cell:
-    text: str
-    url: str
-    kind: str
-
-
-@dataclass(frozen=True)
 class TableRow:
     label: str
     note: str
     is_total: bool
-    cells: list[Cell]
+    cells: SafeString  # the row's <td> cells (hundreds of rows: one string each, not a template loop)
     rate: float | None
 
 
@@ -79,26 +75,36 @@ def column_groups(columns: list[Column]) -> list[tuple[str, int]]:
     return groups
 
 
-def _documents_url(key: str, agency_id: int | None, query: str) -> str:
-    extra = {"measure": key} | ({"agency": agency_id} if agency_id else {})
-    return f"{reverse('reports:documents')}?{query}&{urlencode(extra)}"
+def _cell(text: str, kind: str, url: str) -> str:
+    if url:
+        return format_html(
+            '<td class="text-end text-nowrap" data-kind="{}"><a href="{}" class="statistics-link">{}</a></td>',
+            kind,
+            url,
+            text,
+        )
+    return format_html('<td class="text-end text-nowrap" data-kind="{}">{}</td>', kind, text)
 
 
 def table_rows(table: ReportTable, *, query: str) -> list[TableRow]:
+    base = f"{reverse('reports:documents')}?{query}&measure="
+    listed = [column.key in m.LISTED_KEYS for column in table.columns]
+    total_label = _("Total")
     rows = []
     for row in table.rows:
+        agency = f"&agency={row.agency_id}" if row.agency_id else ""
+        linkable = bool(row.agency_id) or row.label == total_label
         cells = []
-        for column in table.columns:
+        for column, is_listed in zip(table.columns, listed, strict=True):
             value = row.values.get(column.key)
-            linked = column.key in m.LISTED_KEYS and value and (row.agency_id or row.label == _("Total"))
-            url = _documents_url(column.key, row.agency_id, query) if linked else ""
-            cells.append(Cell(format_value(value, column.kind), url, str(column.kind)))
+            url = f"{base}{column.key}{agency}" if is_listed and value and linkable else ""
+            cells.append(_cell(format_value(value, column.kind), str(column.kind), url))
         rows.append(
             TableRow(
                 label=row.label,
                 note=row.note,
                 is_total=row.is_total,
-                cells=cells,
+                cells=mark_safe("".join(cells)),  # noqa: S308 - every cell is built by format_html
                 rate=selectors.compliance_rate(row.values),
             )
         )

@@ -57,17 +57,32 @@ def require_scope(person: Person, now: datetime) -> set[int]:
     return scope
 
 
-def _current_of(agency_ids: set[int]) -> dict[int, int]:
-    """Each agency -> the agency that carries it today (itself, or its successor's successor …)."""
-    successors = dict(Agency.objects.filter(successor__isnull=False).values_list("id", "successor_id"))
-    out = {}
-    for agency_id in agency_ids:
+@dataclass(frozen=True)
+class Agencies:
+    """The agencies a report folds into (read once, whatever the number of months it folds)."""
+
+    successors: dict[int, int]
+    by_id: dict[int, Agency]
+
+    def current_of(self, agency_id: int) -> int:
+        """The agency that carries ``agency_id`` today (itself, or its successor's successor …)."""
         current, seen = agency_id, set()
-        while current in successors and current not in seen:
+        while current in self.successors and current not in seen:
             seen.add(current)
-            current = successors[current]
-        out[agency_id] = current
-    return out
+            current = self.successors[current]
+        return current
+
+
+def agencies_for(scope: set[int]) -> Agencies:
+    successors = dict(Agency.objects.filter(successor__isnull=False).values_list("id", "successor_id"))
+    wanted = set(scope)
+    wanted |= {successors[agency_id] for agency_id in scope if agency_id in successors}
+    return Agencies(successors=successors, by_id=Agency.objects.in_bulk(wanted))
+
+
+def _current_of(agency_ids: set[int]) -> dict[int, int]:
+    known = agencies_for(set())
+    return {agency_id: known.current_of(agency_id) for agency_id in agency_ids}
 
 
 def _add(into: dict[str, int], values: dict[str, int]) -> None:
@@ -75,35 +90,39 @@ def _add(into: dict[str, int], values: dict[str, int]) -> None:
         into[key] = into.get(key, 0) + value
 
 
-def fold(counts: facts.Counts, *, scope: set[int], last_day: date) -> list[AgencyLine]:
+def fold(
+    counts: facts.Counts, *, scope: set[int], last_day: date, agencies: Agencies | None = None
+) -> list[AgencyLine]:
     """One line per agency that existed at the end of the period (and had begun), its merged
     predecessors' counts added; ordered by level then by the agency tree."""
-    current = _current_of(scope | set(counts))
+    known = agencies or agencies_for(scope)
     folded: dict[int, dict[str, int]] = defaultdict(dict)
     merged: dict[int, set[int]] = defaultdict(set)
     for agency_id, values in counts.items():
         if agency_id not in scope:
             continue
-        target = current.get(agency_id, agency_id)
+        target = known.current_of(agency_id)
         _add(folded[target], values)
         if target != agency_id:
             merged[target].add(agency_id)
-    alive = set(
-        Agency.objects.filter(pk__in=scope, valid_from__lte=last_day)
-        .exclude(valid_to__lt=last_day)
-        .values_list("pk", flat=True)
-    )
-    shown = {current.get(agency_id, agency_id) for agency_id in alive} | set(folded)
-    agencies = Agency.objects.in_bulk(shown | {p for ids in merged.values() for p in ids})
+    alive = {
+        agency_id
+        for agency_id, agency in known.by_id.items()
+        if agency_id in scope
+        and agency.valid_from <= last_day
+        and (agency.valid_to is None or agency.valid_to >= last_day)
+    }
+    shown = {known.current_of(agency_id) for agency_id in alive} | set(folded)
+    by_id = known.by_id
     lines = [
         AgencyLine(
-            agency=agencies[agency_id],
-            level=level_of(agencies[agency_id].kind),
+            agency=by_id[agency_id],
+            level=level_of(by_id[agency_id].kind),
             values=folded.get(agency_id, {}),
-            merged=sorted((agencies[p] for p in merged.get(agency_id, ())), key=lambda a: a.name),
+            merged=sorted((by_id[p] for p in merged.get(agency_id, ()) if p in by_id), key=lambda a: a.name),
         )
         for agency_id in shown
-        if agency_id in agencies
+        if agency_id in by_id
     ]
     order = list(Level)
     lines.sort(key=lambda line: (order.index(line.level), line.agency.path))
@@ -421,10 +440,13 @@ def compliance_board(*, person: Person, now: datetime, months: int = 12) -> tupl
     scope = require_scope(person, now)
     firsts = closed_months(now=now, count=months)
     by_month = monthly_counts(scope=scope, months=firsts, now=now)
+    known = agencies_for(scope)
     folded = {
         first: {
             line.agency.pk: line
-            for line in fold(by_month[first], scope=scope, last_day=next_month(first) - timedelta(days=1))
+            for line in fold(
+                by_month[first], scope=scope, last_day=next_month(first) - timedelta(days=1), agencies=known
+            )
         }
         for first in firsts
     }
