@@ -330,7 +330,7 @@ def report_pdf(table: ReportTable) -> bytes:
     document.paragraph(f"Kính gửi: {table.addressee}", align="CENTER", size=11)
     document.ln(3)
     value_width = 14.0 if len(table.columns) > 8 else 20.0  # noqa: PLR2004 - narrower when many
-    columns = [PdfColumn("STT", 9, align="CENTER"), PdfColumn("Cơ quan, đơn vị", 58)] + [
+    columns = [PdfColumn("STT", 8, align="CENTER"), PdfColumn("Cơ quan, đơn vị", 44)] + [
         PdfColumn(column.label, value_width, align="RIGHT", group=column.group) for column in table.columns
     ]
     document.table_block(columns, _report_rows(table), empty_text="Không có số liệu trong kỳ báo cáo.")
