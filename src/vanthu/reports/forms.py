@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from vanthu.core.errors import DomainError
 from vanthu.core.errors import ValidationError
+from vanthu.reports.measures import MEASURES
+from vanthu.reports.models import ScoreRule
 from vanthu.reports.periods import Period
 from vanthu.reports.periods import PeriodKind
 from vanthu.reports.periods import period_custom
@@ -100,3 +102,27 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+class ScoreRuleForm(forms.Form):
+    """A rule of the yearly IT-use evaluation."""
+
+    label = forms.CharField(label=gettext_lazy("Criterion"), max_length=200)
+    measure = forms.ChoiceField(label=gettext_lazy("Measure"))
+    comparison = forms.ChoiceField(label=gettext_lazy("When the measure is"))
+    threshold = forms.FloatField(label=gettext_lazy("Threshold"), min_value=0, max_value=100_000)
+    points = forms.IntegerField(label=gettext_lazy("Points"), min_value=-10, max_value=10)
+    is_active = forms.BooleanField(label=gettext_lazy("In use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(item.key, f"{item.group} — {item.label}") for item in MEASURES]
+        self.fields["measure"].choices = choices  # type: ignore[attr-defined]
+        self.fields["comparison"].choices = ScoreRule.Comparison.choices  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            if name == "is_active":
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"

@@ -20,9 +20,11 @@ from vanthu.org.models import Person
 from vanthu.reports import events
 from vanthu.reports import facts
 from vanthu.reports.levels import Level
+from vanthu.reports.measures import MEASURES
 from vanthu.reports.models import DirectiveTarget
 from vanthu.reports.models import GeneratedReport
 from vanthu.reports.models import MonthlyRollup
+from vanthu.reports.models import ScoreRule
 from vanthu.reports.pdf import report_pdf
 from vanthu.reports.periods import month as month_period
 from vanthu.reports.periods import periods_ending_with
@@ -174,3 +176,48 @@ def periodic_reports_generate(*, now: datetime, force: bool = False) -> list[Gen
         table = province_table(period=period, now=now)
         kept.append(report_keep(table=table, kind=period.kind, xlsx=report_xlsx(table), pdf=report_pdf(table), now=now))
     return kept
+
+
+@transaction.atomic
+def score_rule_save(  # noqa: PLR0913 - the fields of a rule
+    *,
+    pk: int | None,
+    label: str,
+    measure: str,
+    comparison: str,
+    threshold: float,
+    points: int,
+    is_active: bool,
+    actor: Person,
+    now: datetime,
+) -> ScoreRule:
+    """Add or change a rule of the yearly IT-use evaluation (the province's inspectors)."""
+    require(can_change_targets(actor, now), _("Only the province's inspectors change the evaluation's rules."))
+    label = " ".join((label or "").split())[:200]
+    if not label:
+        raise ValidationError(_("Name the criterion."), details={"field": "label"})
+    if measure not in {item.key for item in MEASURES}:
+        raise ValidationError(_("Choose a measure from the list."), details={"field": "measure"})
+    if comparison not in ScoreRule.Comparison.values:
+        raise ValidationError(_("Choose “at least” or “below”."), details={"field": "comparison"})
+    if not -10 <= points <= 10 or points == 0:  # noqa: PLR2004 - a sensible scale of points
+        raise ValidationError(_("Give between -10 and 10 points, not 0."), details={"field": "points"})
+    rule = ScoreRule.objects.select_for_update().filter(pk=pk).first() if pk else ScoreRule()
+    if rule is None:
+        raise ValidationError(_("This rule no longer exists."), code="not_found")
+    before = {"label": rule.label, "measure": rule.measure, "threshold": rule.threshold, "points": rule.points}
+    rule.label, rule.measure, rule.comparison = label, measure, comparison
+    rule.threshold, rule.points, rule.is_active = float(threshold), int(points), is_active
+    if not rule.pk:
+        rule.ordinal = (ScoreRule.objects.order_by("-ordinal").values_list("ordinal", flat=True).first() or 0) + 1
+    rule.save()
+    audit.record(
+        action=events.SCORE_RULE_SAVED,
+        actor=actor,
+        agency=None,
+        now=now,
+        target=rule,
+        data={"before": before if pk else None, "label": label, "measure": measure, "comparison": comparison,
+              "threshold": rule.threshold, "points": rule.points, "active": is_active},
+    )  # fmt: skip
+    return rule

@@ -135,3 +135,29 @@ def test_the_provinces_inspector_changes_a_target_and_nobody_else(inspector: Any
     assert AuditEvent.objects.filter(action="reports.target.changed").count() == 1
     page = inspector_client.get(reverse("reports:compliance")).content.decode()
     assert 'value="2020-10-01"' in page
+
+
+@pytest.mark.usefixtures("later")
+def test_the_provinces_inspector_changes_and_adds_evaluation_rules(inspector: Any, agency_leader: Any) -> None:
+    from vanthu.audit.models import AuditEvent
+    from vanthu.reports.models import ScoreRule
+
+    rule = ScoreRule.objects.get(measure="on_time_rate", comparison="LT")
+    change = {"pk": rule.pk, f"r{rule.pk}-label": "Đúng hạn dưới 60 %", f"r{rule.pk}-measure": "on_time_rate",
+              f"r{rule.pk}-comparison": "LT", f"r{rule.pk}-threshold": "60", f"r{rule.pk}-points": "-3",
+              f"r{rule.pk}-is_active": "on"}  # fmt: skip
+    new = {"new-label": "Không còn văn bản quá hạn", "new-measure": "open_overdue", "new-comparison": "LT",
+           "new-threshold": "1", "new-points": "1", "new-is_active": "on"}  # fmt: skip
+    client = signed_in(inspector)
+
+    assert signed_in(agency_leader).post(reverse("reports:rule_save"), change).status_code == 403
+    client.post(reverse("reports:rule_save"), change | {f"r{rule.pk}-points": "0"})
+    assert ScoreRule.objects.get(pk=rule.pk).points == -1  # 0 points refused, nothing changed
+    client.post(reverse("reports:rule_save"), change)
+    client.post(reverse("reports:rule_save"), new)
+
+    rule.refresh_from_db()
+    assert (rule.label, rule.threshold, rule.points) == ("Đúng hạn dưới 60 %", 60.0, -3)
+    assert ScoreRule.objects.filter(label="Không còn văn bản quá hạn", points=1).exists()
+    assert AuditEvent.objects.filter(action="reports.score_rule.saved").count() == 2
+    assert "Không còn văn bản quá hạn" in client.get(reverse("reports:rules")).content.decode()

@@ -29,10 +29,12 @@ from vanthu.reports import presenters
 from vanthu.reports import selectors
 from vanthu.reports import services
 from vanthu.reports.forms import PeriodForm
+from vanthu.reports.forms import ScoreRuleForm
 from vanthu.reports.forms import TargetForm
 from vanthu.reports.forms import chosen_period
 from vanthu.reports.levels import LEVEL_LABELS
 from vanthu.reports.models import GeneratedReport
+from vanthu.reports.models import ScoreRule
 from vanthu.reports.pdf import report_pdf
 from vanthu.reports.periods import PeriodKind
 from vanthu.reports.policies import can_change_targets
@@ -199,3 +201,52 @@ def generated_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"bao-cao-{report.kind}-{report.period_start:%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    """The rules of the yearly IT-use evaluation; the province's inspectors change them."""
+    now = clock.now()
+    person = cast(Person, request.user)
+    selectors.require_scope(person, now)
+    may_change = can_change_targets(person, now)
+    rows = [
+        (rule, ScoreRuleForm(initial=vars(rule), prefix=f"r{rule.pk}") if may_change else None)
+        for rule in ScoreRule.objects.order_by("ordinal", "pk")
+    ]
+    context = {"rows": rows, "new_form": ScoreRuleForm(prefix="new") if may_change else None}
+    return render(request, "reports/rules.html", context)
+
+
+@login_required
+@require_POST
+def rule_save(request: HttpRequest) -> HttpResponse:
+    raw_pk = str(request.POST.get("pk") or "")
+    prefix = f"r{raw_pk}" if raw_pk.isdigit() else "new"
+    form = ScoreRuleForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {errors[0]}" if label else str(errors[0]))
+        return redirect("reports:rules")
+    data = form.cleaned_data
+    try:
+        services.score_rule_save(
+            pk=int(raw_pk) if raw_pk.isdigit() else None,
+            label=data["label"],
+            measure=data["measure"],
+            comparison=data["comparison"],
+            threshold=data["threshold"],
+            points=data["points"],
+            is_active=bool(data.get("is_active")),
+            actor=cast(Person, request.user),
+            now=clock.now(),
+        )
+    except DomainError as error:
+        if isinstance(error, PermissionDeniedError):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The evaluation's rule is saved."))
+    return redirect("reports:rules")
