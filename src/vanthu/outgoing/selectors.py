@@ -175,14 +175,18 @@ def _with_list_data(outgoings: QuerySet[Outgoing], person: Person, now: datetime
 def outgoing_queue_for(
     *, person: Person, queue: str, now: datetime, filters: QueueFilters | None = None
 ) -> QuerySet[Outgoing]:
-    """The documents of one queue of ``person``, newest first. An unknown queue is a 404."""
+    """The documents of one queue of ``person``, newest first (issued ones by their issue date).
+    An unknown queue is a 404."""
     try:
         chosen = Queue(queue)
     except ValueError:
         raise NotFoundError() from None
     outgoings = policies.outgoing_visible_to(person, now).filter(_queue_condition(chosen, person, now))
-    outgoings = _apply_filters(outgoings, filters or QueueFilters(), issued=chosen in (Queue.ISSUED, Queue.TRACKING))
-    return _with_list_data(outgoings, person, now).order_by("-id")
+    issued = chosen in (Queue.ISSUED, Queue.TRACKING)
+    outgoings = _apply_filters(outgoings, filters or QueueFilters(), issued=issued)
+    # Issued documents by their issue date (a document registered late keeps its place in time).
+    order = ("-issued_at", "-id") if issued else ("-id",)
+    return _with_list_data(outgoings, person, now).order_by(*order)
 
 
 def outgoing_list_for(*, person: Person, now: datetime, filters: QueueFilters | None = None) -> QuerySet[Outgoing]:
