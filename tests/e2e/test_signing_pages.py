@@ -66,9 +66,11 @@ class TestOfficerVerifiesASignedPdf:
         page.goto("/")
         if device == "phone":
             page.locator("button.navbar-toggler").click()
-            page.locator("#main-nav").wait_for(state="visible")
+            page.locator("#main-nav.show").wait_for(state="visible")  # unfolded, not still collapsing
         page.locator("#nav-more").click()  # signatures sit under "More" beside the daily sections
-        page.locator('#main-nav a[href="/signing/"]').click()
+        link = page.locator('#main-nav a[href="/signing/"]')
+        link.wait_for(state="visible")  # the phone's menu unfolds, then the dropdown
+        link.click()
         page.wait_for_url("**/signing/")
         page.locator("#my-certificates").wait_for()
         assert_no_horizontal_scroll(page)
