@@ -40,6 +40,7 @@ from vanthu.search.statuses import status_condition
 
 PAGE_SIZE = 20
 FEW_VISIBLE = 10_000  # up to this many visible documents, match within them (PostgreSQL)
+MANY_MATCHES = 50_000  # up to this many visible matches, their ids are read once (PostgreSQL)
 MAX_PAGE_SIZE = 100
 TEXT_TABLE = "documents_documenttext"
 FTS_TABLE = "documents_documenttext_fts"
@@ -160,7 +161,7 @@ def search_documents(  # noqa: PLR0913 - the query, who asks, and how the page i
     within = _few_visible(visible)
     ids, rank = _matching(query, within)
     matching = Document.objects.filter(pk__in=ids) if within is not None else visible.filter(pk__in=ids)
-    total = matching.count()
+    matching, total = _materialised(matching)
     facets = _facets(matching) if with_facets and total else {}
     rows = matching.select_related("document_type", "agency", "incoming", "outgoing")
     if sort == Sort.RELEVANCE:
@@ -180,6 +181,19 @@ def search_documents(  # noqa: PLR0913 - the query, who asks, and how the page i
         values = [float(getattr(last, "rank", 0.0)), last.pk] if sort == Sort.RELEVANCE else [last.pk]
         next_cursor = encode_cursor(values)
     return SearchPage(query=query, results=results, total=total, facets=facets, next_cursor=next_cursor)
+
+
+def _materialised(matching: QuerySet[Document]) -> tuple[QuerySet[Document], int]:
+    """On PostgreSQL, the ids of the visible matches read once (up to ``MANY_MATCHES``), so that the
+    count, the facets and the page do not each match the text and walk the permissions again; the
+    total with them. Beyond that many, the query itself and its count."""
+    if connection.vendor != "postgresql":
+        return matching, matching.count()
+    found = list(matching.order_by().values_list("pk", flat=True)[: MANY_MATCHES + 1])
+    if len(found) > MANY_MATCHES:
+        return matching, matching.count()
+    listed = RawSQL("SELECT unnest(%s::bigint[])", (found,))  # noqa: S611 - one typed parameter
+    return Document.objects.filter(pk__in=listed), len(found)
 
 
 def _few_visible(visible: QuerySet[Document]) -> list[int] | None:

@@ -167,16 +167,25 @@ class TestPages:
             search_documents(person=clerk, text="báo cáo", now=now, cursor="không-phải-con-trỏ")
 
 
+@pytest.mark.parametrize("many", [0, 50_000], ids=["matches-queried", "matches-read-once"])
 @pytest.mark.parametrize("few", [0, 10_000], ids=["whole-index", "within-visible"])
-def test_both_plans_find_the_same_documents(
-    two_agencies: dict[str, Any], officer: Any, now: datetime, few: int, monkeypatch: pytest.MonkeyPatch
+def test_both_plans_find_the_same_documents(  # noqa: PLR0913 - the fixtures and both plans
+    two_agencies: dict[str, Any], officer: Any, now: datetime, few: int, many: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A person who sees few documents has the text checked within them (PostgreSQL); one who sees
-    many goes through the full-text index: the same results and counts either way."""
+    many goes through the full-text index; the matches' ids are read once or queried each time:
+    the same results, counts and facets every way."""
     monkeypatch.setattr("vanthu.search.selectors.FEW_VISIBLE", few)
+    monkeypatch.setattr("vanthu.search.selectors.MANY_MATCHES", many)
     at_a, _ = two_agencies["copies"][FLOODS]
 
     page = search_documents(person=officer, text='"lụt bão" OR "dự toán ngân sách"', now=now)
+    second = search_documents(person=officer, text='"lụt bão" OR "dự toán ngân sách"', now=now, limit=1, cursor="")
 
-    assert page.total == 2
+    assert page.total == second.total == 2
     assert at_a.document_id in [document.pk for document in page.results]
+    assert page.facets["direction"] == {"INCOMING": 2}
+    rest = search_documents(
+        person=officer, text='"lụt bão" OR "dự toán ngân sách"', now=now, limit=1, cursor=second.next_cursor
+    )
+    assert {d.pk for d in second.results + rest.results} == {d.pk for d in page.results}
