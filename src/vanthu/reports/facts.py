@@ -208,12 +208,16 @@ def snapshot_counts(*, agency_ids: set[int] | None, ends_before: datetime, last_
     return counts
 
 
+def add(into: dict[str, int], values: dict[str, int]) -> None:
+    """Add one agency's ``values`` into ``into`` (key by key)."""
+    for key, value in values.items():
+        into[key] = into.get(key, 0) + value
+
+
 def merge(into: Counts, more: Counts) -> Counts:
-    """Add ``more`` into ``into`` (key by key)."""
+    """Add ``more`` into ``into`` (agency by agency, key by key)."""
     for agency_id, values in more.items():
-        target = into.setdefault(agency_id, {})
-        for key, value in values.items():
-            target[key] = target.get(key, 0) + value
+        add(into.setdefault(agency_id, {}), values)
     return into
 
 

@@ -85,11 +85,6 @@ def _current_of(agency_ids: set[int]) -> dict[int, int]:
     return {agency_id: known.current_of(agency_id) for agency_id in agency_ids}
 
 
-def _add(into: dict[str, int], values: dict[str, int]) -> None:
-    for key, value in values.items():
-        into[key] = into.get(key, 0) + value
-
-
 def fold(
     counts: facts.Counts, *, scope: set[int], last_day: date, agencies: Agencies | None = None
 ) -> list[AgencyLine]:
@@ -102,7 +97,7 @@ def fold(
         if agency_id not in scope:
             continue
         target = known.current_of(agency_id)
-        _add(folded[target], values)
+        facts.add(folded[target], values)
         if target != agency_id:
             merged[target].add(agency_id)
     alive = {
@@ -199,7 +194,8 @@ def _month_part(  # noqa: PLR0913 - the month, how far, and the run of months it
 
 def _snapshot(scope: set[int], period: Period, *, now: datetime, rolled: Rolled) -> facts.Counts | None:
     """In progress at the end of the period: now (from the documents' state) for a period not
-    over; the last month's rollup; else the events (None when ``live`` is refused)."""
+    over, else the last month's final rollup; None when neither applies (the caller then reads
+    the events, if it may)."""
     if period.ends_before > now:
         return facts.state_snapshot_counts(agency_ids=scope, today=vietnam_date(now))
     last = period.months()[-1]
@@ -210,16 +206,18 @@ def _snapshot(scope: set[int], period: Period, *, now: datetime, rolled: Rolled)
     return None
 
 
-def period_counts(*, scope: set[int], period: Period, now: datetime, live: bool = True) -> facts.Counts:
-    """The base counts of ``period``: whole months from the rollups and the events after them;
-    any other range from the events."""
+def period_counts(
+    *, scope: set[int], period: Period, now: datetime, live: bool = True, rolled: Rolled | None = None
+) -> facts.Counts:
+    """The base counts of ``period``: whole months from the rollups (``rolled`` when the caller
+    read them already) and the events after them; any other range from the events."""
     if not period.is_whole_months:
         return facts.base_counts(
             agency_ids=scope, starts_at=period.starts_at, ends_before=period.ends_before, last_day=period.end
         )
     until = min(period.ends_before, now)
     months = [first for first in period.months() if month_period(first.year, first.month).starts_at < until]
-    rolled = _rolled(scope, months)
+    rolled = _rolled(scope, months) if rolled is None else rolled
     counts: facts.Counts = {}
     for first in months:
         if not live and first not in rolled:
@@ -255,7 +253,7 @@ def table_from_lines(lines: list[AgencyLine], *, period: Period, now: datetime) 
             continue
         subtotal: dict[str, int] = {}
         for line in at_level:
-            _add(subtotal, line.values)
+            facts.add(subtotal, line.values)
             rows.append(
                 Row(
                     label=line.agency.name,
@@ -265,7 +263,7 @@ def table_from_lines(lines: list[AgencyLine], *, period: Period, now: datetime) 
                     note=_merged_note(line),
                 )
             )
-        _add(grand, subtotal)
+        facts.add(grand, subtotal)
         rows.append(
             Row(
                 label=str(LEVEL_LABELS[level]),
@@ -324,10 +322,11 @@ def monthly_counts(
     ``live_recent`` latest asked for (the daily job has not run yet), else left empty: older
     months are never recomputed on a page (at province scale that is the job's work)."""
     recent = set(sorted(months)[-live_recent:]) if live_recent > 0 else set()
+    rolled = _rolled(scope, months)  # once for all the months
     out: dict[date, facts.Counts] = {}
     for first in months:
         out[first] = period_counts(
-            scope=scope, period=month_period(first.year, first.month), now=now, live=first in recent
+            scope=scope, period=month_period(first.year, first.month), now=now, live=first in recent, rolled=rolled
         )
     return out
 
@@ -384,7 +383,7 @@ def monthly_totals(
         total: dict[str, int] = {}
         for agency_id, values in by_month[first].items():
             if agency_id in scope:
-                _add(total, values)
+                facts.add(total, values)
         out.append((first, m.derived(total)))
     return out
 
